@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint format stop services bench seeds clean
+
+install: $(STAMP)
+
+# Reinstall only when the dependency lists change; exact versions come from constraints.txt.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt ".[dev]"
+	@rm -rf build *.egg-info
+	@touch $(STAMP)
+
+services: $(STAMP)
+	@$(PY) -m config.embedded start
+
+run: services
+	$(PY) -m config.devserver --port $(PORT)
+
+test: services
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+stop:
+	@if [ -x $(PY) ]; then $(PY) -m config.embedded stop; fi
+
+seeds: $(STAMP)
+	$(PY) seeds/generate.py
+
+clean: stop
+	rm -rf $(VENV) var

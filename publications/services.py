@@ -1,0 +1,124 @@
+"""Writes to the catalogue that have side effects (hashing files, redirects, counters)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from django.core.cache import cache
+from django.core.files import File
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Status, Topic
+from publications.pdf_files import check_pdf_header
+
+TOTAL_INDEX_KEY = "publications:total-index:{date}"
+
+
+def file_digest(stream: IO[bytes]) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in chunks and rewound."""
+    stream.seek(0)
+    digest = hashlib.file_digest(stream, "sha256")  # type: ignore[arg-type]
+    size = stream.tell()
+    stream.seek(0)
+    return size, digest.hexdigest()
+
+
+def publication_attach_pdf(
+    *, publication: Publication, file: File, name: str | None = None
+) -> bool:
+    """Store a PDF on the publication with its size and hash; False when it is the same file."""
+    check_pdf_header(file)
+    size, sha256 = file_digest(file)
+    if publication.pdf and publication.pdf_sha256 == sha256:
+        return False
+    old_name = publication.pdf.name if publication.pdf else None
+    publication.pdf.save(name or "document.pdf", file, save=False)
+    publication.pdf_size, publication.pdf_sha256 = size, sha256
+    publication.page_count = None
+    if old_name and old_name != publication.pdf.name:
+        transaction.on_commit(lambda: publication.pdf.storage.delete(old_name))
+    return True
+
+
+def publication_record_slug_change(*, publication: Publication, old_slug: str) -> None:
+    """Keep the old slug as a redirect; a slug taken back drops its redirect."""
+    if old_slug and old_slug != publication.slug:
+        SlugRedirect.objects.update_or_create(
+            old_slug=old_slug, defaults={"publication": publication}
+        )
+    SlugRedirect.objects.filter(old_slug=publication.slug).delete()
+
+
+def publication_set_authors(*, publication: Publication, authors: Sequence[Author]) -> None:
+    """Replace the byline with these authors, in this order."""
+    current = list(publication.authorships.order_by("position").values_list("author_id", flat=True))
+    wanted = [author.pk for author in authors]
+    if current == wanted:
+        return
+    publication.authorships.all().delete()
+    PublicationAuthor.objects.bulk_create(
+        PublicationAuthor(publication=publication, author=author, position=position)
+        for position, author in enumerate(authors)
+    )
+
+
+def publication_set_topics(*, publication: Publication, topics: Iterable[Topic]) -> None:
+    publication.topics.set(list(topics))
+
+
+def publication_mark_public(publication: Publication) -> None:
+    """Stamp the first time a publication became visible; it is never cleared."""
+    if publication.is_public and publication.first_published_at is None:
+        publication.first_published_at = timezone.now()
+
+
+def publications_publish(*, publications: QuerySet[Publication]) -> int:
+    """Publish now, or schedule for their date when it lies ahead; return how many changed."""
+    today = timezone.localdate()
+    changed = 0
+    with transaction.atomic():
+        for publication in publications.select_for_update().exclude(status=Status.PUBLISHED):
+            is_future = publication.publication_date > today
+            publication.status = Status.SCHEDULED if is_future else Status.PUBLISHED
+            publication_mark_public(publication)
+            publication.save(update_fields=["status", "first_published_at", "updated_at"])
+            changed += 1
+        transaction.on_commit(total_index_invalidate)
+    return changed
+
+
+def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
+    """Return publications to draft; their pages disappear from the public site at once."""
+    with transaction.atomic():
+        changed = publications.exclude(status=Status.DRAFT).update(
+            status=Status.DRAFT, updated_at=timezone.now()
+        )
+        transaction.on_commit(total_index_invalidate)
+    return changed
+
+
+def publications_publish_due() -> int:
+    """Flip scheduled publications whose date has come to published."""
+    return publications_publish(publications=Publication.objects.due())
+
+
+def total_index_count() -> int:
+    """How many publications the public can see, cached per day and cleared on every change."""
+    key = TOTAL_INDEX_KEY.format(date=timezone.localdate().isoformat())
+    return cache.get_or_set(
+        key, lambda: Publication.objects.published().count(), timeout=_cache_seconds()
+    )
+
+
+def total_index_invalidate() -> None:
+    cache.delete(TOTAL_INDEX_KEY.format(date=timezone.localdate().isoformat()))
+
+
+def _cache_seconds() -> int:
+    from django.conf import settings
+
+    return settings.TOTAL_INDEX_CACHE_SECONDS
