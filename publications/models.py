@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -132,8 +134,15 @@ class Publication(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set when the publication first becomes public; the newsletter reads it to announce once.
+    # Set when the publication first becomes public; the newsletter reads these three to announce
+    # each publication once, grouping those published together (one batch) into one digest.
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publish_batch = models.UUIDField(null=True, blank=True, editable=False)
+    announce = models.BooleanField(
+        "announce to subscribers",
+        default=True,
+        help_text="Email subscribers when this is first published.",
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -149,6 +158,12 @@ class Publication(models.Model):
 
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
+
+    def mark_public(self, batch: uuid.UUID | None = None) -> None:
+        """Stamp the first time this became visible, and its batch; neither is ever cleared."""
+        if self.is_public and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+            self.publish_batch = batch or uuid.uuid4()
 
     @property
     def is_public(self) -> bool:

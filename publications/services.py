@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -70,22 +71,21 @@ def publication_set_topics(*, publication: Publication, topics: Iterable[Topic])
     publication.topics.set(list(topics))
 
 
-def publication_mark_public(publication: Publication) -> None:
-    """Stamp the first time a publication became visible; it is never cleared."""
-    if publication.is_public and publication.first_published_at is None:
-        publication.first_published_at = timezone.now()
-
-
 def publications_publish(*, publications: QuerySet[Publication]) -> int:
     """Publish now, or schedule for their date when it lies ahead; return how many changed."""
     today = timezone.localdate()
+    batch = uuid.uuid4()  # Published together, announced together.
     changed = 0
     with transaction.atomic():
         for publication in publications.select_for_update().exclude(status=Status.PUBLISHED):
             is_future = publication.publication_date > today
+            if is_future and publication.status == Status.SCHEDULED:
+                continue
             publication.status = Status.SCHEDULED if is_future else Status.PUBLISHED
-            publication_mark_public(publication)
-            publication.save(update_fields=["status", "first_published_at", "updated_at"])
+            publication.mark_public(batch)
+            publication.save(
+                update_fields=["status", "first_published_at", "publish_batch", "updated_at"]
+            )
             changed += 1
         transaction.on_commit(total_index_invalidate)
     return changed
