@@ -4,12 +4,15 @@ Celery worker (both queues) and Celery beat until Ctrl-C."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
 
+from config import embedded
 from config.embedded import BASE_DIR, VAR_DIR
 
 PYTHON = sys.executable
@@ -22,11 +25,18 @@ def manage(*args: str, check: bool = True) -> int:
 
 
 def prepare() -> None:
-    """Migrate, load the seeds (idempotent) and make sure an admin account exists."""
+    """Migrate and load the seeds once (again only when seeds/ changed, so staff edits to the
+    demo publications survive the next start)."""
     manage("migrate", "--noinput", "-v", "0")
+    marker = VAR_DIR / "seeds-loaded.sha256"
+    digest = hashlib.sha256(SEEDS.read_bytes()).hexdigest()
+    if marker.exists() and marker.read_text() == digest:
+        print("  Seeds:  already loaded")
+        return
     status = manage("import_publications", str(SEEDS), "--quiet", check=False)
     if status not in (0, 1):
         sys.exit(f"Loading the seeds failed (exit {status}).")
+    marker.write_text(digest)
 
 
 def start_processes(port: int) -> list[subprocess.Popen]:
@@ -36,48 +46,66 @@ def start_processes(port: int) -> list[subprocess.Popen]:
     worker = [*celery, "worker", "-Q", "extraction,email", "-c", "2", "-l", "INFO"]
     beat = [*celery, "beat", "-l", "INFO", "-s", str(VAR_DIR / "celerybeat-schedule")]
     web = [*MANAGE, "runserver", f"127.0.0.1:{port}"]
+    # Each in a session of its own, so stopping one takes its children (pool, autoreloader).
     return [
-        subprocess.Popen(
-            worker, cwd=BASE_DIR, stdout=(logs / "worker.log").open("ab"), stderr=subprocess.STDOUT
-        ),
-        subprocess.Popen(
-            beat, cwd=BASE_DIR, stdout=(logs / "beat.log").open("ab"), stderr=subprocess.STDOUT
-        ),
-        subprocess.Popen(web, cwd=BASE_DIR),
+        _spawn(worker, stdout=(logs / "worker.log").open("ab")),
+        _spawn(beat, stdout=(logs / "beat.log").open("ab")),
+        _spawn(web, stdout=None),
     ]
 
 
-def stop_processes(processes: list[subprocess.Popen]) -> None:
+def _spawn(command: list[str], stdout) -> subprocess.Popen:
+    stderr = subprocess.STDOUT if stdout else None
+    return subprocess.Popen(
+        command, cwd=BASE_DIR, stdout=stdout, stderr=stderr, start_new_session=True
+    )
+
+
+def stop_processes(processes: list[subprocess.Popen], grace: float = 10) -> None:
+    """SIGTERM to each process group (the worker finishes its task), SIGKILL after the grace."""
     for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + grace
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _signal_group(process, signal.SIGKILL)  # whatever is left of the group
+        process.wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     port = parser.parse_args().port
+    embedded.start()  # whichever of PostgreSQL and Redis has no URL configured
     prepare()
-    processes = start_processes(port)
-    time.sleep(1)
-    print(f"\n  Site:   http://127.0.0.1:{port}/")
-    manage("ensure_admin", "--url", f"http://127.0.0.1:{port}/admin/")
-    print(f"  Logs:   worker and beat in {VAR_DIR / 'log'}")
-    print("  Ctrl-C stops the site, worker and beat; `make stop` stops PostgreSQL and Redis.\n")
+    admin = subprocess.run(
+        [*MANAGE, "ensure_admin", "--url", f"http://127.0.0.1:{port}/admin/"],
+        cwd=BASE_DIR, check=True, capture_output=True, text=True,
+    ).stdout.rstrip()  # fmt: skip
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    processes: list[subprocess.Popen] = []
     try:
+        processes = start_processes(port)
+        print(f"\n  Site:   http://127.0.0.1:{port}/\n{admin}")
+        print(f"  Logs:   worker and beat in {VAR_DIR / 'log'}")
+        print("  Ctrl-C stops the site, worker and beat; `make stop` stops PostgreSQL and Redis.\n")
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         print("A process exited; stopping the others.", file=sys.stderr)
     except KeyboardInterrupt:
-        pass
+        print("\n  Stopping the site, worker and beat...")
     finally:
         stop_processes(processes)
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -153,6 +153,9 @@ else:
     CELERY_BROKER_URL = f"redis+socket://{embedded.REDIS_SOCKET}"
     CACHE_LOCATION = f"unix://{embedded.REDIS_SOCKET}?db=1"
 
+# A broker of its own (or another database) when the cache and the queue should not share one.
+CELERY_BROKER_URL = ENV.get("CELERY_BROKER_URL", "").strip() or CELERY_BROKER_URL
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -271,4 +274,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- PDF text extraction ------------------------------------------------------------------------
+EXTRACTION_TIME_LIMIT = env_int("EXTRACTION_TIME_LIMIT", 120)  # seconds per file
+EXTRACTION_MEMORY_LIMIT = env_int("EXTRACTION_MEMORY_LIMIT", 1024**3)  # bytes per parser
+EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 5000)
+EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3)
+EXTRACTION_LEASE_MARGIN = env_int("EXTRACTION_LEASE_MARGIN", 30)  # seconds past the time limit
+EXTRACTION_PENDING_GRACE = env_int("EXTRACTION_PENDING_GRACE", 600)  # before the sweep re-queues
+EXTRACTION_SWEEP_INTERVAL = env_int("EXTRACTION_SWEEP_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE["extraction-sweep"] = {
+    "task": "publications.tasks.sweep_extractions",
+    "schedule": EXTRACTION_SWEEP_INTERVAL,
 }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,24 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def public_q(prefix: str = "") -> Q:
+    """The rule for what the public may see, also across a relation (prefix "publications__")."""
+    return Q(
+        **{
+            f"{prefix}status__in": [Status.PUBLISHED, Status.SCHEDULED],
+            f"{prefix}publication_date__lte": timezone.localdate(),
+        }
+    )
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_publication_count(self):
+        """Each topic with how many public publications carry it."""
+        return self.annotate(
+            publication_count=Count("publications", filter=public_q("publications__"))
+        )
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -34,6 +53,8 @@ class Topic(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -46,12 +67,27 @@ class Topic(models.Model):
         return reverse("publications:topic", args=[self.slug])
 
 
+class AuthorQuerySet(models.QuerySet):
+    def with_public_publications(self):
+        """Authors of at least one public publication: the only ones the public site names."""
+        return self.filter(
+            Exists(Publication.objects.published().filter(authorships__author=OuterRef("pk")))
+        )
+
+    def with_publication_count(self):
+        return self.annotate(
+            publication_count=Count("authorships", filter=public_q("authorships__publication__"))
+        )
+
+
 class Author(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     role = models.CharField("title or role", max_length=200, blank=True)
     affiliation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -80,10 +116,23 @@ class Series(models.Model):
 class PublicationQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, or scheduled and now due."""
-        return self.filter(
-            status__in=[Status.PUBLISHED, Status.SCHEDULED],
-            publication_date__lte=timezone.localdate(),
+        return self.filter(public_q())
+
+    def visible_to(self, user):
+        """Staff also see drafts and scheduled items (previews); everyone else what is public."""
+        return self.all() if user.is_active and user.is_staff else self.published()
+
+    def in_topics(self, topics):
+        """Carrying any of these topics (a Topic queryset or ids), without duplicate rows."""
+        links = Publication.topics.through.objects.filter(
+            publication_id=OuterRef("pk"), topic__in=topics
         )
+        return self.filter(Exists(links))
+
+    def by_authors(self, authors):
+        """Written by any of these authors (an Author queryset or ids), without duplicate rows."""
+        links = PublicationAuthor.objects.filter(publication_id=OuterRef("pk"), author__in=authors)
+        return self.filter(Exists(links))
 
     def due(self):
         """Scheduled publications whose date has come."""
@@ -94,13 +143,14 @@ class PublicationQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list row shows, in a fixed number of queries."""
-        return self.select_related("series").prefetch_related(
-            models.Prefetch(
-                "authorships",
-                queryset=PublicationAuthor.objects.select_related("author").order_by("position"),
-            ),
-            "topics",
-        )
+        return self.select_related("series").prefetch_related(*listing_prefetches())
+
+
+def listing_prefetches() -> tuple[models.Prefetch | str, ...]:
+    """The byline (in order, with authors) and topics; also for one publication fetched alone,
+    through prefetch_related_objects()."""
+    byline = PublicationAuthor.objects.select_related("author").order_by("position")
+    return (models.Prefetch("authorships", queryset=byline), "topics")
 
 
 def pdf_upload_to(instance: Publication, filename: str) -> str:
@@ -233,3 +283,66 @@ class PublicationPage(models.Model):
 
     def __str__(self):
         return f"{self.publication_id} p.{self.number}"
+
+
+class ExtractionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ExtractionReason(models.TextChoices):
+    NOT_A_PDF = "not-a-pdf", "The file is not a PDF."
+    ENCRYPTED = "encrypted", "The PDF is protected by a password."
+    TOO_COMPLEX = "too-complex", "The PDF is too complex to read safely (size, nesting or pages)."
+    TIMED_OUT = "timed-out", "Reading the PDF took longer than the time limit."
+    OUT_OF_MEMORY = "out-of-memory", "Reading the PDF needed more memory than the limit."
+    CRASHED_WORKER = "crashed-worker", "The PDF stopped the extraction worker repeatedly."
+    UNREADABLE = "unreadable", "The PDF is damaged and could not be read."
+
+
+class ExtractionFlag(models.TextChoices):
+    NO_TEXT_LAYER = "no-text-layer", "No text layer (a scan?)"
+    GARBLED_TEXT = "garbled-text", "Garbled text layer"
+    INDEX_TRUNCATED = "index-truncated", "Index truncated"
+    FALLBACK_ENGINE = "fallback-engine", "Extracted with the fallback engine"
+    PAGE_ERRORS = "page-errors", "Some pages could not be read"
+
+
+class Extraction(models.Model):
+    """The record of work for a publication's PDF text: the database, not the broker, says what
+    is left to do."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, primary_key=True, related_name="extraction"
+    )
+    sha256 = models.CharField("SHA-256 of the file to extract", max_length=64)
+    status = models.CharField(
+        max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
+    )
+    reason = models.CharField(max_length=32, choices=ExtractionReason.choices, blank=True)
+    detail = models.TextField(blank=True)
+    flags = ArrayField(
+        models.CharField(max_length=32, choices=ExtractionFlag.choices), default=list, blank=True
+    )
+    page_errors = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    characters = models.PositiveBigIntegerField(null=True, blank=True)
+    engine = models.CharField(max_length=16, blank=True)
+    extracted_sha256 = models.CharField("SHA-256 of the file extracted", max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "queued_at"], name="extraction_status_idx")]
+
+    def __str__(self):
+        return f"{self.publication_id}: {self.status}"
+
+    @property
+    def reason_text(self) -> str:
+        return ExtractionReason(self.reason).label if self.reason else ""

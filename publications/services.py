@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import IO
@@ -13,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from publications.extraction.services import extraction_request
 from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Status, Topic
 from publications.pdf_files import check_pdf_header
 
@@ -23,7 +26,8 @@ def file_digest(stream: IO[bytes]) -> tuple[int, str]:
     """Size and SHA-256 of a file, read in chunks and rewound."""
     stream.seek(0)
     digest = hashlib.file_digest(stream, "sha256")  # type: ignore[arg-type]
-    size = stream.tell()
+    # Measured from the end, not tell(): file_digest hashes a BytesIO from its buffer in place.
+    size = stream.seek(0, os.SEEK_END)
     stream.seek(0)
     return size, digest.hexdigest()
 
@@ -68,7 +72,60 @@ def publication_set_authors(*, publication: Publication, authors: Sequence[Autho
 
 
 def publication_set_topics(*, publication: Publication, topics: Iterable[Topic]) -> None:
+    """Replace the publication's topics with these."""
     publication.topics.set(list(topics))
+
+
+def publication_renumber_authors(*, publication: Publication) -> None:
+    """Rewrite byline positions as 0, 1, 2... in their current order (ties keep the row order)."""
+    links = list(publication.authorships.order_by("position", "id"))
+    changed = [link for position, link in enumerate(links) if link.position != position]
+    for position, link in enumerate(links):
+        link.position = position
+    PublicationAuthor.objects.bulk_update(changed, ["position"])
+
+
+def publication_remove_pdf(*, publication: Publication) -> bool:
+    """Detach the PDF and forget its size, hash and pages; the file goes once this commits."""
+    if not publication.pdf:
+        return False
+    old_name = publication.pdf.name
+    storage = publication.pdf.storage
+    publication.pdf = ""
+    publication.pdf_size, publication.pdf_sha256, publication.page_count = None, "", None
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return True
+
+
+def publication_save(
+    *,
+    publication: Publication,
+    old_slug: str = "",
+    pdf: File | None = None,
+    remove_pdf: bool = False,
+) -> Publication:
+    """Save an edited publication: status from its date, first-public stamp, PDF, old slug."""
+    with transaction.atomic():
+        publication.status = _status_for_date(publication.status, publication.publication_date)
+        publication.mark_public()
+        if remove_pdf:
+            publication_remove_pdf(publication=publication)
+        if pdf is not None:
+            publication_attach_pdf(publication=publication, file=pdf, name=pdf.name)
+        publication.save()
+        publication_record_slug_change(publication=publication, old_slug=old_slug)
+        # A no-op unless the PDF is new, replaced or removed.
+        extraction_request(publication=publication)
+        transaction.on_commit(total_index_invalidate)
+    return publication
+
+
+def _status_for_date(status: str, date: datetime.date) -> str:
+    # Staff pick "public or not"; the date decides which public status: a future one waits
+    # (the publish-due task flips it), a past one is simply published.
+    if status == Status.DRAFT:
+        return status
+    return Status.SCHEDULED if date > timezone.localdate() else Status.PUBLISHED
 
 
 def publications_publish(*, publications: QuerySet[Publication]) -> int:
@@ -77,7 +134,9 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
     batch = uuid.uuid4()  # Published together, announced together.
     changed = 0
     with transaction.atomic():
-        for publication in publications.select_for_update().exclude(status=Status.PUBLISHED):
+        for publication in (
+            _by_pk(publications).select_for_update().exclude(status=Status.PUBLISHED)
+        ):
             is_future = publication.publication_date > today
             if is_future and publication.status == Status.SCHEDULED:
                 continue
@@ -94,11 +153,19 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
 def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
     """Return publications to draft; their pages disappear from the public site at once."""
     with transaction.atomic():
-        changed = publications.exclude(status=Status.DRAFT).update(
-            status=Status.DRAFT, updated_at=timezone.now()
+        changed = (
+            _by_pk(publications)
+            .exclude(status=Status.DRAFT)
+            .update(status=Status.DRAFT, updated_at=timezone.now())
         )
         transaction.on_commit(total_index_invalidate)
     return changed
+
+
+def _by_pk(publications: QuerySet[Publication]) -> QuerySet[Publication]:
+    # The admin hands actions its changelist queryset, which may carry DISTINCT (a search over
+    # author names) or outer joins; PostgreSQL refuses FOR UPDATE on either, so select by key.
+    return Publication.objects.filter(pk__in=publications.values("pk"))
 
 
 def publications_publish_due() -> int:

@@ -1,11 +1,26 @@
 """Celery tasks of the catalogue: thin wrappers that call one service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from publications import services
+from publications.extraction import services as extraction
 
 
 @shared_task
 def publish_due_publications() -> int:
     """Flip scheduled publications whose date has come to published."""
     return services.publications_publish_due()
+
+
+# acks_late + reject_on_worker_lost (settings): a task whose worker dies is delivered again.
+@shared_task(time_limit=settings.EXTRACTION_TIME_LIMIT + settings.EXTRACTION_LEASE_MARGIN)
+def extract_pdf(publication_id: int, sha256: str) -> str:
+    """Extract the text of this publication's PDF, if it is still this file."""
+    return extraction.extraction_run(publication_id=publication_id, sha256=sha256)
+
+
+@shared_task
+def sweep_extractions() -> int:
+    """Queue again extractions a lost broker or a dead worker left behind."""
+    return extraction.extraction_sweep()

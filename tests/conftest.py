@@ -3,17 +3,54 @@ var/ unless DATABASE_URL / REDIS_URL point elsewhere."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from config import embedded
+from tests.servers import CeleryWorker, RedisServer
 
 TEST_CACHE_DB = 15
+TEST_BROKER_DB = 14
 
 
 def pytest_configure(config):
     embedded.start()
+    _use_test_broker()
+
+
+def pytest_unconfigure(config):
+    if TEST_REDIS is not None:
+        TEST_REDIS.stop()
+
+
+TEST_REDIS: RedisServer | None = None
+
+
+def _use_test_broker() -> None:
+    """Tasks the tests send go to a Redis of their own (or another database of REDIS_URL's), so
+    a `make run` worker never takes them and the tests never take its work."""
+    global TEST_REDIS
+    from config.celery import app
+
+    if os.environ.get("REDIS_URL"):
+        app.conf.broker_url = redis_url_with_db(os.environ["REDIS_URL"], TEST_BROKER_DB)
+        return
+    TEST_REDIS = RedisServer()
+    TEST_REDIS.start()
+    app.conf.broker_url = TEST_REDIS.broker_url
+
+
+def test_broker_url() -> str:
+    from config.celery import app
+
+    return app.conf.broker_url
+
+
+def redis_url_with_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def cache_location_for_tests(location: str) -> str:
@@ -31,7 +68,10 @@ def _isolated_cache(settings):
     from django.core.cache import cache
 
     default = dict(settings.CACHES["default"])
-    default["LOCATION"] = cache_location_for_tests(default["LOCATION"])
+    if TEST_REDIS is not None:
+        default["LOCATION"] = TEST_REDIS.cache_url
+    else:
+        default["LOCATION"] = cache_location_for_tests(default["LOCATION"])
     settings.CACHES = {"default": default}
     cache.clear()
     yield
@@ -62,3 +102,57 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if suffix:
         test = settings.DATABASES["default"].setdefault("TEST", {})
         test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{suffix}"
+
+
+@pytest.fixture
+def worker_env(transactional_db, settings):
+    """Environment for a worker process that sees what this test sees: its database (committed
+    data, hence transactional_db), broker and media folder, with limits shrunk to seconds."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["HOST"].replace("/", "%2F")
+    port = f":{db['PORT']}" if db["PORT"] and not db["HOST"].startswith("/") else ""
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}",
+        CELERY_BROKER_URL=test_broker_url(),
+        SECRET_KEY="test-worker-secret-key-not-for-production",
+        DEBUG="1",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        EXTRACTION_TIME_LIMIT="5",
+        EXTRACTION_LEASE_MARGIN="1",
+        EXTRACTION_PENDING_GRACE="2",
+        EXTRACTION_SWEEP_INTERVAL="1",
+    )
+    if TEST_REDIS is not None:
+        env["REDIS_URL"] = TEST_REDIS.cache_url
+    return env
+
+
+@pytest.fixture
+def broker_queue_length():
+    """How many messages wait in a queue of the test broker."""
+    from config.celery import app
+
+    def length(queue: str = "extraction") -> int:
+        with app.connection_for_read() as conn:
+            return conn.default_channel.client.llen(queue)
+
+    return length
+
+
+@pytest.fixture
+def celery_worker(worker_env):
+    """A real Celery worker process consuming both queues; stopped after the test."""
+    workers: list[CeleryWorker] = []
+
+    def start(**kwargs) -> CeleryWorker:
+        worker = CeleryWorker(worker_env, **kwargs).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -1,0 +1,1 @@
+"""PDF to searchable text: parse in a limited child process, clean, store, never lose work."""

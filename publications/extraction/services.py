@@ -1,0 +1,281 @@
+"""The extraction pipeline's writes: request, claim with a lease, run, store, sweep.
+
+The database is the record of work and the broker only a trigger: every step is a conditional
+update, so a task delivered twice, late, or for a file since replaced does no harm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from publications.extraction import engines
+from publications.extraction.sandbox import ChildFailed, Limits, run_limited
+from publications.extraction.text import has_text_layer, looks_garbled
+from publications.models import (
+    Extraction,
+    ExtractionFlag,
+    ExtractionReason,
+    ExtractionStatus,
+    Publication,
+    PublicationPage,
+)
+from publications.pdf_files import PDF_MAGIC
+
+logger = logging.getLogger(__name__)
+
+
+def limits() -> Limits:
+    return Limits(
+        seconds=settings.EXTRACTION_TIME_LIMIT, memory_bytes=settings.EXTRACTION_MEMORY_LIMIT
+    )
+
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + settings.EXTRACTION_LEASE_MARGIN)
+
+
+def extraction_request(*, publication: Publication, force: bool = False) -> bool:
+    """Record that the publication's current PDF needs extracting and queue it after commit.
+
+    False when there is nothing to do: no PDF, this file's text is already stored, or this file is
+    already queued. `force` extracts again a file that was extracted.
+    """
+    if not publication.pdf_sha256:
+        # Pages came from the removed PDF only if it had an extraction (imported text has none).
+        removed, _ = Extraction.objects.filter(publication=publication).delete()
+        if removed:
+            _replace_pages(publication.pk, None)
+        return False
+    sha256 = publication.pdf_sha256
+    current = Extraction.objects.filter(publication=publication).first()
+    if current and current.sha256 == sha256 and not force:
+        already_done = current.status == ExtractionStatus.DONE
+        if already_done or current.status in (ExtractionStatus.PENDING, ExtractionStatus.RUNNING):
+            return False
+    Extraction.objects.update_or_create(
+        publication=publication,
+        defaults={
+            "sha256": sha256,
+            "status": ExtractionStatus.PENDING,
+            "reason": "",
+            "detail": "",
+            "attempts": 0,
+            "lease_until": None,
+            "queued_at": timezone.now(),
+        },
+    )
+    transaction.on_commit(partial(_send, publication.pk, sha256))
+    return True
+
+
+def _send(publication_id: int, sha256: str) -> None:
+    from publications.tasks import extract_pdf
+
+    extract_pdf.delay(publication_id, sha256)
+
+
+def extraction_claim(*, publication_id: int, sha256: str) -> Extraction | None:
+    """Take the row for this file: pending, or running under a lease that expired (its worker
+    died). Counts the attempt. None when someone else holds it or the file changed."""
+    now = timezone.now()
+    claimable = Q(status=ExtractionStatus.PENDING) | Q(
+        status=ExtractionStatus.RUNNING, lease_until__lt=now
+    )
+    claimed = Extraction.objects.filter(
+        claimable, publication_id=publication_id, sha256=sha256
+    ).update(
+        status=ExtractionStatus.RUNNING,
+        lease_until=now + lease_length(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    extraction = Extraction.objects.get(publication_id=publication_id)
+    if extraction.attempts > settings.EXTRACTION_MAX_ATTEMPTS:
+        extraction_fail(
+            extraction=extraction,
+            reason=ExtractionReason.CRASHED_WORKER,
+            detail=f"gave up after {extraction.attempts - 1} attempts that ended abruptly",
+        )
+        return None
+    return extraction
+
+
+def extraction_run(*, publication_id: int, sha256: str) -> str:
+    """Claim, parse in a limited child, store. Returns what happened, for the task's result."""
+    extraction = extraction_claim(publication_id=publication_id, sha256=sha256)
+    if extraction is None:
+        return "skipped"
+    publication = Publication.objects.get(pk=publication_id)
+    started = time.monotonic()
+    try:
+        with local_copy(publication) as path:
+            result = parse_pdf(path)
+    except ChildFailed as failure:
+        if failure.retryable and extraction.attempts < settings.EXTRACTION_MAX_ATTEMPTS:
+            extraction_release(extraction=extraction, detail=failure.detail)
+            return "retrying"
+        return extraction_fail(
+            extraction=extraction,
+            reason=failure.reason,
+            detail=failure.detail,
+            seconds=time.monotonic() - started,
+        )
+    return extraction_store(
+        extraction=extraction, result=result, seconds=time.monotonic() - started
+    )
+
+
+def parse_pdf(path: str) -> dict:
+    """Check the first bytes here, parse in the limited child, judge the text layer."""
+    with open(path, "rb") as stream:
+        if stream.read(len(PDF_MAGIC)) != PDF_MAGIC:
+            raise ChildFailed(ExtractionReason.NOT_A_PDF, "the file does not start with %PDF-")
+    result = run_limited(engines.read_pdf, path, settings.EXTRACTION_MAX_PAGES, limits=limits())
+    if not has_text_layer(result["pages"]):
+        result["flags"].append(ExtractionFlag.NO_TEXT_LAYER)
+    elif looks_garbled(result["pages"]) and ExtractionFlag.GARBLED_TEXT not in result["flags"]:
+        result["flags"].append(ExtractionFlag.GARBLED_TEXT)
+    return result
+
+
+@contextlib.contextmanager
+def local_copy(publication: Publication) -> Iterator[str]:
+    """A path to the PDF on local disk: the file itself, or a temporary copy from remote storage."""
+    storage, name = publication.pdf.storage, publication.pdf.name
+    try:
+        yield storage.path(name)
+        return
+    except NotImplementedError:
+        pass  # remote storage (S3): copy it down first
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as copy, storage.open(name, "rb") as remote:
+        shutil.copyfileobj(remote, copy, 1 << 20)
+        copy.flush()
+        yield copy.name
+
+
+def extraction_store(*, extraction: Extraction, result: dict, seconds: float) -> str:
+    """Store pages, page count and status in one transaction, if the row is still ours."""
+    with transaction.atomic():
+        current = _still_ours(extraction)
+        if current is None:
+            return "superseded"
+        pages = result["pages"]
+        _replace_pages(current.publication_id, pages)
+        current.engine = result["engine"]
+        current.page_errors = result["page_errors"]
+        current.pages = len(pages)
+        current.characters = sum(len(page) for page in pages)
+        current.extracted_sha256 = current.sha256
+        _finish(current, flags=result["flags"], seconds=seconds)
+    return ExtractionStatus.DONE
+
+
+def extraction_fail(
+    *, extraction: Extraction, reason: str, detail: str, seconds: float | None = None
+) -> str:
+    """Mark the file failed with its reason; text of an earlier file does not stay behind."""
+    with transaction.atomic():
+        current = _still_ours(extraction)
+        if current is None:
+            return "superseded"
+        if current.extracted_sha256 != current.sha256:
+            _replace_pages(current.publication_id, None)
+            current.extracted_sha256 = ""
+            current.pages = current.characters = None
+        _finish(current, failed=reason, detail=detail, seconds=seconds)
+    return ExtractionStatus.FAILED
+
+
+def _replace_pages(publication_id: int, pages: list[str] | None) -> None:
+    PublicationPage.objects.filter(publication_id=publication_id).delete()
+    PublicationPage.objects.bulk_create(
+        PublicationPage(publication_id=publication_id, number=number, text=text)
+        for number, text in enumerate(pages or [], start=1)
+    )
+    Publication.objects.filter(pk=publication_id).update(
+        page_count=len(pages) if pages is not None else None
+    )
+    # The search issue's indexing call joins this transaction here.
+
+
+def extraction_release(*, extraction: Extraction, detail: str) -> None:
+    """Give the row back as pending after an abrupt end, and queue it again."""
+    with transaction.atomic():
+        if _still_ours(extraction) is None:
+            return
+        Extraction.objects.filter(pk=extraction.pk).update(
+            status=ExtractionStatus.PENDING,
+            lease_until=None,
+            detail=detail,
+            queued_at=timezone.now(),
+        )
+        transaction.on_commit(partial(_send, extraction.publication_id, extraction.sha256))
+
+
+def extraction_sweep() -> int:
+    """Queue again what a lost broker or a dead worker left behind: rows pending too long and
+    rows running under an expired lease. Returns how many it queued."""
+    now = timezone.now()
+    grace = timedelta(seconds=settings.EXTRACTION_PENDING_GRACE)
+    # queued_at also spaces out re-sends of an expired lease: one per lease length at most.
+    stale = Q(status=ExtractionStatus.PENDING, queued_at__lt=now - grace) | Q(
+        status=ExtractionStatus.RUNNING, lease_until__lt=now, queued_at__lt=now - lease_length()
+    )
+    queued = 0
+    for publication_id, sha256 in Extraction.objects.filter(stale).values_list(
+        "publication_id", "sha256"
+    ):
+        # Conditional, so two sweeps at once queue each row once.
+        touched = Extraction.objects.filter(stale, publication_id=publication_id).update(
+            queued_at=now
+        )
+        if touched:
+            _send(publication_id, sha256)
+            queued += 1
+    return queued
+
+
+def _still_ours(extraction: Extraction) -> Extraction | None:
+    """The locked row, if it is still running this attempt on this file."""
+    current = (
+        Extraction.objects.select_for_update()
+        .filter(
+            pk=extraction.pk,
+            sha256=extraction.sha256,
+            status=ExtractionStatus.RUNNING,
+            attempts=extraction.attempts,
+        )
+        .first()
+    )
+    return current
+
+
+def _finish(
+    extraction: Extraction,
+    *,
+    failed: str = "",
+    detail: str = "",
+    flags: list[str] | None = None,
+    seconds: float | None = None,
+) -> None:
+    extraction.status = ExtractionStatus.FAILED if failed else ExtractionStatus.DONE
+    extraction.reason = failed
+    extraction.detail = detail
+    extraction.flags = flags or []
+    extraction.seconds = seconds
+    extraction.lease_until = None
+    extraction.finished_at = timezone.now()
+    extraction.save()

@@ -1,0 +1,264 @@
+"""The extraction pipeline called directly (the parser still runs in a forked, limited child)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from publications import services
+from publications.extraction import engines
+from publications.extraction import services as extraction
+from publications.models import Extraction, ExtractionStatus
+from tests import hostile_pdfs
+from tests.pdfs import make_cid_pdf, make_pdf
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "Defense industrial cooperation between the United States and South Korea.",
+    "Second page: the alliance and its shipbuilding capacity in the Pacific.",
+    "Third page: recommendations on co-production and export controls.",
+]
+
+
+def extract(publication) -> Extraction:
+    extraction.extraction_request(publication=publication)
+    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    return Extraction.objects.get(publication=publication)
+
+
+def test_each_page_text_is_stored_in_order_with_counts(with_pdf):
+    publication = with_pdf(make_pdf(PAGES))
+
+    result = extract(publication)
+
+    assert result.status == ExtractionStatus.DONE
+    assert list(publication.pages.values_list("text", flat=True)) == PAGES
+    assert result.pages == 3
+    assert result.characters == sum(len(page) for page in PAGES)
+    assert result.extracted_sha256 == publication.pdf_sha256
+    assert result.seconds is not None
+    publication.refresh_from_db()
+    assert publication.page_count == 3
+
+
+def test_ligatures_come_out_as_plain_letters(with_pdf):
+    publication = with_pdf(make_cid_pdf(["Eﬃcient ﬁnancing of ﬂeet modernisation is diﬃcult."]))
+
+    extract(publication)
+
+    assert (
+        publication.pages.get().text == "Efficient financing of fleet modernisation is difficult."
+    )
+
+
+def test_words_run_together_by_pypdf_are_read_again_with_pdfium(with_pdf):
+    text = "the package maintenance system efficiently handles dependencies for every archive"
+    publication = with_pdf(make_cid_pdf([text] * 3, glue_words=True))
+
+    result = extract(publication)
+
+    assert result.flags == ["fallback-engine"]
+    assert result.engine == "pdfium"
+    assert " ".join(publication.pages.first().text.split()) == text
+
+
+def test_without_pdfium_run_together_words_are_flagged(with_pdf, monkeypatch):
+    monkeypatch.setattr(engines, "pypdfium2", None)
+    publication = with_pdf(
+        make_cid_pdf(["the package maintenance system handles it"] * 5, glue_words=True)
+    )
+
+    result = extract(publication)
+
+    assert result.status == ExtractionStatus.DONE
+    assert "garbled-text" in result.flags
+
+
+@pytest.mark.parametrize(
+    ("make_file", "reason"),
+    [
+        (hostile_pdfs.empty, "not-a-pdf"),
+        (hostile_pdfs.html_named_pdf, "not-a-pdf"),
+        (hostile_pdfs.truncated, "unreadable"),
+        (lambda: hostile_pdfs.encrypted(user_password="s3cret"), "encrypted"),
+        (hostile_pdfs.xref_loop, "unreadable"),
+        (lambda: hostile_pdfs.inflation_bomb(gigabytes=2), "too-complex"),
+        (lambda: hostile_pdfs.many_pages(6000), "too-complex"),
+    ],
+    ids=["zero-bytes", "html", "truncated", "password", "xref-loop", "inflation-bomb", "pages"],
+)
+def test_bad_files_fail_with_their_reason(with_pdf, make_file, reason):
+    result = extract(with_pdf(make_file()))
+
+    assert result.status == ExtractionStatus.FAILED
+    assert result.reason == reason
+    assert result.detail
+    assert result.reason_text
+
+
+def test_an_empty_user_password_opens_without_asking(with_pdf):
+    result = extract(with_pdf(hostile_pdfs.encrypted(user_password="")))
+
+    assert result.status == ExtractionStatus.DONE
+    assert "Confidential briefing text." in result.publication.pages.get().text
+
+
+def test_deeply_nested_objects_end_in_a_definite_state(with_pdf):
+    result = extract(with_pdf(hostile_pdfs.deeply_nested()))
+
+    assert result.status == ExtractionStatus.DONE or result.reason == "too-complex"
+
+
+def test_a_scan_is_done_and_flagged_as_having_no_text_layer(with_pdf):
+    result = extract(with_pdf(hostile_pdfs.scan_without_text()))
+
+    assert result.status == ExtractionStatus.DONE
+    assert result.flags == ["no-text-layer"]
+    assert result.pages == 3
+
+
+def test_a_file_over_the_time_limit_fails_as_timed_out(with_pdf, settings):
+    settings.EXTRACTION_TIME_LIMIT = 1
+    result = extract(with_pdf(hostile_pdfs.many_pages(4000)))
+
+    assert result.status == ExtractionStatus.FAILED
+    assert result.reason == "timed-out"
+
+
+def test_a_file_already_extracted_is_not_extracted_again(with_pdf):
+    publication = with_pdf(make_pdf(PAGES))
+    extract(publication)
+
+    assert extraction.extraction_request(publication=publication) is False
+    assert extraction.extraction_request(publication=publication, force=True) is True
+
+
+def test_a_task_for_a_replaced_file_does_nothing(with_pdf):
+    publication = with_pdf(make_pdf(["old file text"]))
+    old_sha = publication.pdf_sha256
+    extraction.extraction_request(publication=publication)
+    services.publication_attach_pdf(
+        publication=publication, file=ContentFile(make_pdf(["new file text"])), name="new.pdf"
+    )
+    publication.save()
+    extraction.extraction_request(publication=publication)
+
+    assert extraction.extraction_run(publication_id=publication.pk, sha256=old_sha) == "skipped"
+    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    assert publication.pages.get().text == "new file text"
+
+
+def test_a_file_replaced_while_it_is_parsed_keeps_the_new_files_text(with_pdf, monkeypatch):
+    publication = with_pdf(make_pdf(["old file text"]))
+    extraction.extraction_request(publication=publication)
+    parse = extraction.parse_pdf
+
+    def parse_then_replace(path):
+        result = parse(path)  # the old file's text, then staff upload a new one
+        services.publication_attach_pdf(
+            publication=publication, file=ContentFile(make_pdf(["new file text"])), name="n.pdf"
+        )
+        publication.save()
+        extraction.extraction_request(publication=publication)
+        return result
+
+    monkeypatch.setattr(extraction, "parse_pdf", parse_then_replace)
+    old = publication.pdf_sha256
+    assert extraction.extraction_run(publication_id=publication.pk, sha256=old) == "superseded"
+    monkeypatch.setattr(extraction, "parse_pdf", parse)
+    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+
+    assert publication.pages.get().text == "new file text"
+
+
+def test_a_held_lease_cannot_be_claimed_but_an_expired_one_can(with_pdf):
+    publication = with_pdf(make_pdf(PAGES))
+    extraction.extraction_request(publication=publication)
+    sha = publication.pdf_sha256
+    first = extraction.extraction_claim(publication_id=publication.pk, sha256=sha)
+
+    assert first.attempts == 1
+    assert extraction.extraction_claim(publication_id=publication.pk, sha256=sha) is None
+    Extraction.objects.filter(pk=publication.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert extraction.extraction_claim(publication_id=publication.pk, sha256=sha).attempts == 2
+
+
+def test_a_file_that_took_its_worker_down_three_times_fails(with_pdf, settings):
+    publication = with_pdf(make_pdf(PAGES))
+    extraction.extraction_request(publication=publication)
+    Extraction.objects.filter(pk=publication.pk).update(
+        status=ExtractionStatus.RUNNING,
+        attempts=settings.EXTRACTION_MAX_ATTEMPTS,
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+
+    result = extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+
+    assert result == "skipped"
+    row = Extraction.objects.get(pk=publication.pk)
+    assert row.status == ExtractionStatus.FAILED
+    assert row.reason == "crashed-worker"
+
+
+def test_the_sweep_requeues_stale_pending_and_expired_running_rows(with_pdf, settings):
+    stale = with_pdf(make_pdf(["a stale pending row"]))
+    expired = with_pdf(make_pdf(["a running row whose worker died"]))
+    fresh = with_pdf(make_pdf(["a row queued a moment ago"]))
+    for publication in (stale, expired, fresh):
+        extraction.extraction_request(publication=publication)
+    long_ago = timezone.now() - timedelta(seconds=settings.EXTRACTION_PENDING_GRACE + 5)
+    Extraction.objects.filter(pk=stale.pk).update(queued_at=long_ago)
+    Extraction.objects.filter(pk=expired.pk).update(
+        status=ExtractionStatus.RUNNING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        queued_at=long_ago,
+    )
+
+    sent = []
+    original = extraction._send
+    extraction._send = lambda pk, sha: sent.append(pk)
+    try:
+        assert extraction.extraction_sweep() == 2
+        assert extraction.extraction_sweep() == 0  # each is sent once, then given time
+    finally:
+        extraction._send = original
+
+    assert sorted(sent) == sorted([stale.pk, expired.pk])
+
+
+def test_removing_the_pdf_removes_its_extraction_and_pages(with_pdf):
+    publication = with_pdf(make_pdf(PAGES))
+    extract(publication)
+    services.publication_save(publication=publication, remove_pdf=True)
+
+    assert not Extraction.objects.filter(pk=publication.pk).exists()
+    assert not publication.pages.exists()
+
+
+def test_saving_a_publication_with_a_new_pdf_queues_its_extraction_on_commit(
+    with_pdf, django_capture_on_commit_callbacks
+):
+    publication = with_pdf(make_pdf(PAGES))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.publication_save(publication=publication)
+    with django_capture_on_commit_callbacks() as again:
+        services.publication_save(publication=publication)
+
+    assert Extraction.objects.get(pk=publication.pk).status == ExtractionStatus.PENDING
+    assert any(getattr(c, "func", None) is extraction._send for c in callbacks)
+    assert not any(getattr(c, "func", None) is extraction._send for c in again)
+
+
+def test_imported_text_without_a_pdf_is_kept_when_saving(with_pdf):
+    publication = with_pdf(make_pdf(PAGES))
+    services.publication_save(publication=publication, remove_pdf=True)
+    publication.pages.create(number=1, text="Text given by the importer.")
+
+    services.publication_save(publication=publication)
+
+    assert publication.pages.get().text == "Text given by the importer."
