@@ -1,0 +1,681 @@
+import datetime
+import hashlib
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from publications import services
+from publications.models import Publication, PublicationAuthor, SlugRedirect, Status
+from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
+from tests.pdfs import make_pdf
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
+CHANGELIST = "admin:publications_publication_changelist"
+
+
+def add_url():
+    return reverse("admin:publications_publication_add")
+
+
+def change_url(publication):
+    return reverse("admin:publications_publication_change", args=[publication.pk])
+
+
+def preview_url(publication):
+    return reverse("admin:publications_publication_preview", args=[publication.pk])
+
+
+def form_data(publication=None, authors=(), **fields):
+    """What the add/change form posts: the publication's fields and the authors inline."""
+    data = {
+        "title": "Typed title",
+        "subtitle": "",
+        "slug": "typed-title",
+        "type": "report",
+        "series": "",
+        "status": Status.DRAFT,
+        "publication_date": TODAY().isoformat(),
+        "announce": "on",
+        "abstract": "Typed abstract about tariffs.",
+        "topics": [],
+        "doi": "",
+        "_save": "Save",
+    }
+    if publication is not None:
+        data.update(
+            title=publication.title,
+            slug=publication.slug,
+            type=publication.type,
+            status=publication.status,
+            publication_date=publication.publication_date.isoformat(),
+            abstract=publication.abstract,
+            topics=[topic.pk for topic in publication.topics.all()],
+            announce="on" if publication.announce else "",
+        )
+    data.update(inline_data(publication, authors))
+    data.update(fields)
+    return data
+
+
+def inline_data(publication, authors):
+    """The authors inline: existing rows first (kept), then one row per (position, author)."""
+    existing = list(publication.authorships.all()) if publication else []
+    rows = [(link.position, link.author.pk, link.pk) for link in existing]
+    rows += [(position, author.pk, "") for position, author in authors]
+    data = {
+        "authorships-TOTAL_FORMS": str(len(rows)),
+        "authorships-INITIAL_FORMS": str(len(existing)),
+        "authorships-MIN_NUM_FORMS": "0",
+        "authorships-MAX_NUM_FORMS": "1000",
+    }
+    for index, (position, author_id, link_id) in enumerate(rows):
+        data[f"authorships-{index}-position"] = str(position)
+        data[f"authorships-{index}-author"] = str(author_id)
+        data[f"authorships-{index}-id"] = str(link_id)
+        data[f"authorships-{index}-publication"] = str(publication.pk) if publication else ""
+    return data
+
+
+def pdf_upload(data=None, name="report.pdf"):
+    return SimpleUploadedFile(name, data or make_pdf(["First page", "Second page"]))
+
+
+def with_pdf(publication, data):
+    services.publication_attach_pdf(publication=publication, file=ContentFile(data))
+    publication.save()
+    return publication
+
+
+def shown(response):
+    return list(response.context["cl"].result_list)
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- Changelist ---------------------------------------------------------------------------------
+
+
+def test_changelist_shows_status_authors_pdf_and_links(admin_client):
+    ada, bo = AuthorFactory(name="Ada Alpha"), AuthorFactory(name="Bo Beta")
+    public = with_pdf(PublicationFactory(title="Open Trade", authors=[bo, ada]), make_pdf(["a"]))
+    public.page_count = 12
+    public.save()
+    PublicationFactory(
+        title="Coming Soon", status=Status.SCHEDULED, publication_date=datetime.date(2099, 1, 5)
+    )
+    draft = PublicationFactory(title="Rough Draft", status=Status.DRAFT)
+
+    response = admin_client.get(reverse(CHANGELIST))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bo Beta, Ada Alpha" in html
+    assert "12 pages" in html
+    assert "no PDF" in html
+    assert "Scheduled for Jan 5, 2099" in html
+    assert "Draft" in html
+    assert f'href="{public.get_absolute_url()}">View on site' in html
+    assert f'href="{preview_url(draft)}">Preview' in html
+
+
+def test_changelist_offers_status_type_topic_and_year_filters(admin_client):
+    PublicationFactory(publication_date=datetime.date(2023, 3, 1), topics=[TopicFactory()])
+
+    response = admin_client.get(reverse(CHANGELIST))
+
+    titles = [spec.title for spec in response.context["cl"].filter_specs]
+    assert titles == ["status", "type", "topics", "year", "text extraction", "extraction flag"]
+    assert "?year=2023" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status__exact": "draft"}, {"draft"}),
+        ({"type__exact": "book"}, {"book"}),
+        ({"year": "2023"}, {"old"}),
+        ({"q": "Hopper"}, {"book"}),
+        ({"q": "10.1234/xyz"}, {"old"}),
+    ],
+)
+def test_changelist_filters_and_search(admin_client, query, expected):
+    topic = TopicFactory()
+    PublicationFactory(slug="draft", status=Status.DRAFT, topics=[topic])
+    PublicationFactory(slug="book", type="book", authors=[AuthorFactory(name="Grace Hopper")])
+    PublicationFactory(slug="old", publication_date=datetime.date(2023, 5, 1), doi="10.1234/xyz")
+
+    response = admin_client.get(reverse(CHANGELIST), query)
+
+    assert {publication.slug for publication in shown(response)} == expected
+
+
+def test_changelist_filters_by_topic(admin_client):
+    topic = TopicFactory(name="Trade")
+    PublicationFactory(slug="tagged", topics=[topic])
+    PublicationFactory(slug="untagged")
+
+    response = admin_client.get(reverse(CHANGELIST), {"topics__id__exact": topic.pk})
+
+    assert [publication.slug for publication in shown(response)] == ["tagged"]
+
+
+def test_year_filter_ignores_a_value_that_is_not_a_year(admin_client):
+    PublicationFactory()
+
+    response = admin_client.get(reverse(CHANGELIST), {"year": "x; drop"})
+
+    assert len(shown(response)) == 1
+
+
+def changelist_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def make_publications(count):
+    topic = TopicFactory()
+    for index in range(count):
+        publication = PublicationFactory(
+            authors=[AuthorFactory(), AuthorFactory()],
+            topics=[topic],
+            series=SeriesFactory(),
+            publication_date=datetime.date(2020 + index % 4, 1, 1),
+        )
+        with_pdf(publication, f"%PDF-1.4 {index}".encode())
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        CHANGELIST,
+        "admin:publications_author_changelist",
+        "admin:publications_topic_changelist",
+        "admin:publications_slugredirect_changelist",
+    ],
+)
+def test_changelist_queries_do_not_grow_with_rows(admin_client, url_name):
+    url = reverse(url_name)
+    make_publications(5)
+    for publication in Publication.objects.all():
+        SlugRedirect.objects.create(old_slug=f"was-{publication.slug}", publication=publication)
+    few = changelist_queries(admin_client, url)
+
+    make_publications(20)
+    for publication in Publication.objects.filter(slug_redirects=None):
+        SlugRedirect.objects.create(old_slug=f"was-{publication.slug}", publication=publication)
+    many = changelist_queries(admin_client, url)
+
+    assert many == few
+
+
+def test_author_changelist_counts_publications(admin_client):
+    author = AuthorFactory(name="Counted Author", affiliation="Somewhere U")
+    PublicationFactory(authors=[author])
+    PublicationFactory(authors=[author], status=Status.DRAFT)
+
+    response = admin_client.get(reverse("admin:publications_author_changelist"), {"q": "Somewhere"})
+
+    rows = shown(response)
+    assert [(row.name, row.publication_count) for row in rows] == [("Counted Author", 2)]
+
+
+# --- Adding and changing ------------------------------------------------------------------------
+
+
+def test_add_publication_with_ordered_authors_topics_and_pdf(admin_client):
+    zed, abe = AuthorFactory(name="Zed Zulu"), AuthorFactory(name="Abe Alpha")
+    trade, energy = TopicFactory(name="Trade"), TopicFactory(name="Energy")
+    data = make_pdf(["Page one text", "Page two text"])
+
+    response = admin_client.post(
+        add_url(),
+        form_data(
+            authors=[(5, abe), (1, zed)],
+            topics=[trade.pk, energy.pk],
+            pdf=pdf_upload(data),
+        ),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    publication = Publication.objects.get(slug="typed-title")
+    assert publication.ordered_authors == [zed, abe]
+    assert list(publication.authorships.values_list("position", flat=True)) == [0, 1]
+    assert set(publication.topics.all()) == {trade, energy}
+    assert publication.pdf_size == len(data)
+    assert publication.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert publication.pdf.storage.exists(publication.pdf.name)
+
+
+def test_change_form_shows_authors_in_byline_order(admin_client):
+    zed, abe = AuthorFactory(name="Zed Zulu"), AuthorFactory(name="Abe Alpha")
+    publication = PublicationFactory(authors=[zed, abe])
+
+    html = admin_client.get(change_url(publication)).content.decode()
+
+    assert html.index("Zed Zulu") < html.index("Abe Alpha")
+
+
+def test_reordering_authors_survives_saving(admin_client):
+    zed, abe = AuthorFactory(name="Zed Zulu"), AuthorFactory(name="Abe Alpha")
+    publication = PublicationFactory(authors=[zed, abe])
+    data = form_data(publication)
+    data["authorships-0-position"], data["authorships-1-position"] = "3", "2"
+
+    response = admin_client.post(change_url(publication), data)
+
+    assert response.status_code == 302
+    assert Publication.objects.get(pk=publication.pk).ordered_authors == [abe, zed]
+
+
+def test_an_added_author_goes_last_by_default(admin_client):
+    first, second, new = AuthorFactory(), AuthorFactory(), AuthorFactory()
+    publication = PublicationFactory(authors=[first, second])
+
+    response = admin_client.get(change_url(publication))
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[-1].initial["position"] == 2
+    data = form_data(publication, authors=[(2, new)])
+    admin_client.post(change_url(publication), data)
+    assert Publication.objects.get(pk=publication.pk).ordered_authors == [first, second, new]
+
+
+def test_the_same_author_twice_is_refused(admin_client):
+    author = AuthorFactory()
+
+    response = admin_client.post(add_url(), form_data(authors=[(0, author), (1, author)]))
+
+    assert response.status_code == 200
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "error"),
+    [
+        (SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"), "This is not a PDF file"),
+        (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
+    ],
+)
+def test_a_bad_upload_is_refused_and_the_form_keeps_what_was_typed(admin_client, upload, error):
+    author = AuthorFactory(name="Kept Author")
+
+    response = admin_client.post(
+        add_url(), form_data(authors=[(0, author)], abstract="Kept abstract text.", pdf=upload)
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert error in " ".join(form.errors["pdf"])
+    assert list(form.errors) == ["pdf"]
+    html = response.content.decode()
+    assert 'value="Typed title"' in html
+    assert "Kept abstract text." in html
+    assert "Kept Author" in html
+    assert not Publication.objects.exists()
+
+
+def test_an_oversize_upload_is_refused_with_the_limit(admin_client, settings):
+    settings.PUBLICATION_PDF_MAX_BYTES = 1000
+    data = make_pdf(["x" * 3000, "y" * 3000])
+    assert len(data) > 1000
+
+    response = admin_client.post(
+        add_url(), form_data(abstract="Kept abstract text.", pdf=pdf_upload(data))
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["pdf"]
+    assert "the limit is 1000" in errors[0]
+    html = response.content.decode()
+    assert 'value="Typed title"' in html
+    assert "Kept abstract text." in html
+
+
+def test_replacing_a_pdf_with_the_same_bytes_changes_nothing(
+    admin_client, django_capture_on_commit_callbacks
+):
+    data = make_pdf(["same"])
+    publication = with_pdf(PublicationFactory(), data)
+    name = publication.pdf.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            change_url(publication), form_data(publication, pdf=pdf_upload(data))
+        )
+
+    assert response.status_code == 302
+    publication.refresh_from_db()
+    assert publication.pdf.name == name
+    assert publication.pdf.storage.exists(name)
+    assert len(publication.pdf.storage.listdir(name.rsplit("/", 1)[0])[1]) == 1
+
+
+def test_replacing_a_pdf_stores_the_new_file_and_deletes_the_old_on_commit(
+    admin_client, django_capture_on_commit_callbacks
+):
+    publication = with_pdf(PublicationFactory(), make_pdf(["old"]))
+    old_name = publication.pdf.name
+    new = make_pdf(["new", "pages"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(change_url(publication), form_data(publication, pdf=pdf_upload(new)))
+
+    publication.refresh_from_db()
+    assert publication.pdf_sha256 == hashlib.sha256(new).hexdigest()
+    assert publication.pdf.storage.exists(publication.pdf.name)
+    assert not publication.pdf.storage.exists(old_name)
+
+
+def test_clearing_the_pdf_removes_it(admin_client):
+    publication = with_pdf(PublicationFactory(), make_pdf(["gone"]))
+
+    admin_client.post(change_url(publication), form_data(publication, **{"pdf-clear": "on"}))
+
+    publication.refresh_from_db()
+    assert not publication.pdf
+    assert publication.pdf_size is None
+
+
+def test_saving_as_published_with_a_future_date_schedules_it(admin_client):
+    response = admin_client.post(
+        add_url(),
+        form_data(status=Status.PUBLISHED, publication_date=(TODAY() + DAY).isoformat()),
+    )
+
+    assert response.status_code == 302
+    publication = Publication.objects.get()
+    assert publication.status == Status.SCHEDULED
+    assert publication.first_published_at is None
+
+
+def test_saving_as_published_stamps_the_first_publication_once(admin_client):
+    admin_client.post(add_url(), form_data(status=Status.PUBLISHED, announce=""))
+    publication = Publication.objects.get()
+    stamp = publication.first_published_at
+
+    admin_client.post(change_url(publication), form_data(publication, title="Retitled"))
+
+    publication.refresh_from_db()
+    assert stamp is not None
+    assert publication.publish_batch is not None
+    assert publication.first_published_at == stamp
+    assert publication.announce is False
+    assert publication.title == "Retitled"
+
+
+def test_renaming_the_slug_keeps_a_redirect(admin_client):
+    publication = PublicationFactory(slug="old-address", authors=[AuthorFactory()])
+
+    response = admin_client.post(change_url(publication), form_data(publication, slug="new-one"))
+
+    assert response.status_code == 302
+    redirect = SlugRedirect.objects.get()
+    assert (redirect.old_slug, redirect.publication.slug) == ("old-address", "new-one")
+    assert publication.authorships.count() == 1
+
+
+def test_change_form_has_announce_and_readonly_pdf_facts(admin_client):
+    publication = with_pdf(PublicationFactory(), make_pdf(["x"]))
+
+    response = admin_client.get(change_url(publication))
+
+    form = response.context["adminform"].form
+    assert "announce" in form.fields
+    for readonly in ["pdf_size", "pdf_sha256", "page_count", "first_published_at", "created_at"]:
+        assert readonly not in form.fields
+    assert publication.pdf_sha256 in response.content.decode()
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+def run_action(client, action, publications, query=""):
+    return client.post(
+        reverse(CHANGELIST) + query,
+        {"action": action, "_selected_action": [p.pk for p in publications]},
+        follow=True,
+    )
+
+
+def test_publish_action_publishes_schedules_and_says_how_many(admin_client):
+    past = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() - DAY)
+    future = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() + DAY)
+    already = PublicationFactory(status=Status.PUBLISHED)
+
+    response = run_action(admin_client, "publish_selected", [past, future, already])
+
+    past.refresh_from_db()
+    future.refresh_from_db()
+    assert (past.status, future.status) == (Status.PUBLISHED, Status.SCHEDULED)
+    assert past.first_published_at is not None
+    assert future.first_published_at is None
+    assert messages_of(response) == [
+        "2 publications published (scheduled instead when their date is ahead)."
+    ]
+
+
+def test_publish_action_shares_one_batch_and_never_restamps(admin_client):
+    first, second = PublicationFactory(status=Status.DRAFT), PublicationFactory(status=Status.DRAFT)
+    run_action(admin_client, "publish_selected", [first, second])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    stamp = (first.first_published_at, first.publish_batch)
+
+    run_action(admin_client, "unpublish_selected", [first])
+    run_action(admin_client, "publish_selected", [first])
+
+    first.refresh_from_db()
+    assert first.publish_batch == second.publish_batch
+    assert (first.first_published_at, first.publish_batch) == stamp
+
+
+def test_publish_action_works_on_a_search_over_author_names(admin_client):
+    author = AuthorFactory(name="Grace Hopper")
+    chosen = [
+        PublicationFactory(status=Status.DRAFT, authors=[author]),
+        PublicationFactory(status=Status.DRAFT, authors=[author, AuthorFactory(name="Grace K")]),
+    ]
+
+    response = run_action(admin_client, "publish_selected", chosen, query="?q=grace")
+
+    assert response.status_code == 200
+    assert Publication.objects.filter(status=Status.PUBLISHED).count() == 2
+
+
+def test_unpublish_action_returns_to_draft_and_says_how_many(admin_client):
+    public = PublicationFactory(status=Status.PUBLISHED)
+    draft = PublicationFactory(status=Status.DRAFT)
+
+    response = run_action(admin_client, "unpublish_selected", [public, draft])
+
+    public.refresh_from_db()
+    assert public.status == Status.DRAFT
+    assert messages_of(response) == ["1 publication returned to draft."]
+
+
+# --- Public page and preview --------------------------------------------------------------------
+
+
+def test_change_form_links_a_public_item_to_its_page(admin_client):
+    publication = PublicationFactory(status=Status.PUBLISHED)
+
+    html = admin_client.get(change_url(publication)).content.decode()
+
+    assert f'href="{publication.get_absolute_url()}"' in html
+    assert preview_url(publication) not in html
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.SCHEDULED])
+def test_change_form_offers_a_preview_for_items_not_yet_public(admin_client, status):
+    publication = PublicationFactory(status=status, publication_date=TODAY() + DAY)
+
+    html = admin_client.get(change_url(publication)).content.decode()
+
+    assert f'href="{preview_url(publication)}"' in html
+    assert publication.get_absolute_url() not in html
+
+
+def test_preview_of_a_draft_renders_the_public_page_for_staff(admin_client):
+    publication = PublicationFactory(
+        status=Status.DRAFT, title="Secret Draft", authors=[AuthorFactory(name="Ada Draftwriter")]
+    )
+
+    response = admin_client.get(preview_url(publication))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Secret Draft" in html
+    assert "Ada Draftwriter" in html
+    assert "Preview — not public" in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_preview_hands_the_publication_to_the_public_renderer(admin_client, monkeypatch):
+    from django.http import HttpResponse
+
+    calls = []
+
+    def fake_render(request, publication, *, preview=False):
+        calls.append((publication.pk, preview))
+        return HttpResponse("rendered")
+
+    monkeypatch.setattr("publications.views.render_publication_page", fake_render, raising=False)
+    publication = PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
+
+    response = admin_client.get(preview_url(publication))
+
+    assert response.content == b"rendered"
+    assert calls == [(publication.pk, True)]
+
+
+def test_preview_sends_anonymous_visitors_to_the_login_page(client):
+    publication = PublicationFactory(status=Status.DRAFT)
+
+    response = client.get(preview_url(publication))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_preview_is_forbidden_to_staff_without_permission(client):
+    user = User.objects.create_user("intern", password="pw", is_staff=True)
+    client.force_login(user)
+    publication = PublicationFactory(status=Status.DRAFT)
+
+    assert client.get(preview_url(publication)).status_code == 403
+
+    user.user_permissions.add(Permission.objects.get(codename="view_publication"))
+    client.force_login(User.objects.get(pk=user.pk))
+    assert client.get(preview_url(publication)).status_code == 200
+
+
+def test_preview_of_a_missing_publication_is_not_found(admin_client):
+    url = reverse("admin:publications_publication_preview", args=[987654])
+
+    assert admin_client.get(url).status_code == 404
+
+
+# --- Autocomplete and the other admins ----------------------------------------------------------
+
+
+def autocomplete(client, model_name, field_name, term):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "publications",
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_author_autocomplete_answers_by_name(admin_client):
+    AuthorFactory(name="Rosalind Franklin")
+    AuthorFactory(name="Someone Else")
+
+    assert autocomplete(admin_client, "publicationauthor", "author", "rosal") == [
+        "Rosalind Franklin"
+    ]
+
+
+def test_topic_and_series_autocomplete_answer_by_name(admin_client):
+    TopicFactory(name="Energy Policy")
+    TopicFactory(name="Trade")
+    SeriesFactory(name="Energy Papers")
+
+    assert autocomplete(admin_client, "publication", "topics", "energy") == ["Energy Policy"]
+    assert autocomplete(admin_client, "publication", "series", "energy") == ["Energy Papers"]
+
+
+@pytest.mark.parametrize("model", ["author", "topic", "series"])
+def test_add_forms_prepopulate_the_slug(admin_client, model):
+    response = admin_client.get(reverse(f"admin:publications_{model}_add"))
+
+    assert response.status_code == 200
+    (field,) = response.context["prepopulated_fields"]
+    assert field["field"].name == "slug"
+    assert [dependency.name for dependency in field["dependencies"]] == ["name"]
+
+
+def test_publication_add_form_prepopulates_the_slug_from_the_title(admin_client):
+    response = admin_client.get(add_url())
+
+    (field,) = response.context["prepopulated_fields"]
+    assert field["field"].name == "slug"
+    assert [dependency.name for dependency in field["dependencies"]] == ["title"]
+
+
+def test_topic_changelist_shows_parent_and_searches_names(admin_client):
+    parent = TopicFactory(name="Economy")
+    TopicFactory(name="Trade Policy", parent=parent)
+    TopicFactory(name="Health")
+
+    response = admin_client.get(reverse("admin:publications_topic_changelist"), {"q": "trade"})
+
+    rows = shown(response)
+    assert [(row.name, row.parent) for row in rows] == [("Trade Policy", parent)]
+
+
+def test_slug_redirects_are_listed_but_not_added_or_edited(admin_client):
+    publication = PublicationFactory(slug="current")
+    redirect = SlugRedirect.objects.create(old_slug="former", publication=publication)
+
+    listing = admin_client.get(reverse("admin:publications_slugredirect_changelist"))
+    added = admin_client.get(reverse("admin:publications_slugredirect_add"))
+    changed = admin_client.post(
+        reverse("admin:publications_slugredirect_change", args=[redirect.pk]),
+        {"old_slug": "hijacked", "publication": publication.pk},
+    )
+
+    assert "former" in listing.content.decode()
+    assert "current" in listing.content.decode()
+    assert added.status_code == 403
+    assert changed.status_code == 403
+    redirect.refresh_from_db()
+    assert redirect.old_slug == "former"
+
+
+def test_inline_positions_are_stored_compactly(admin_client):
+    first, second = AuthorFactory(), AuthorFactory()
+
+    admin_client.post(add_url(), form_data(authors=[(40, first), (90, second)]))
+
+    positions = PublicationAuthor.objects.order_by("position")
+    assert [(link.author, link.position) for link in positions] == [(first, 0), (second, 1)]

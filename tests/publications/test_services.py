@@ -1,0 +1,389 @@
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from publications import services
+from publications.models import Publication, PublicationAuthor, SlugRedirect, Status
+from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.pdfs import make_pdf
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
+
+
+def stored(publication):
+    return publication.pdf.storage.exists(publication.pdf.name)
+
+
+def test_file_digest_gives_size_and_sha256_and_rewinds():
+    data = b"%PDF-1.7 some bytes" * 1000
+    stream = io.BytesIO(data)
+    stream.read(10)
+
+    assert services.file_digest(stream) == (len(data), hashlib.sha256(data).hexdigest())
+    assert stream.tell() == 0
+
+
+def test_file_digest_reads_an_uploaded_file():
+    data = make_pdf(["one"])
+
+    size, sha256 = services.file_digest(SimpleUploadedFile("a.pdf", data))
+
+    assert (size, sha256) == (len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_attach_pdf_stores_file_size_and_hash_and_resets_page_count():
+    data = make_pdf(["page one", "page two"])
+    publication = PublicationFactory(page_count=9)
+
+    attached = services.publication_attach_pdf(
+        publication=publication, file=ContentFile(data), name="report.pdf"
+    )
+
+    assert attached is True
+    assert stored(publication)
+    assert publication.pdf.name.endswith(".pdf")
+    assert (publication.pdf_size, publication.pdf_sha256) == (
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
+    assert publication.page_count is None
+
+
+def test_attach_pdf_with_the_same_bytes_changes_nothing():
+    data = make_pdf(["same"])
+    publication = PublicationFactory()
+    services.publication_attach_pdf(publication=publication, file=ContentFile(data))
+    publication.page_count = 4
+    name = publication.pdf.name
+
+    attached = services.publication_attach_pdf(publication=publication, file=ContentFile(data))
+
+    assert attached is False
+    assert (publication.pdf.name, publication.page_count) == (name, 4)
+
+
+def test_attach_pdf_deletes_the_replaced_file_only_on_commit(django_capture_on_commit_callbacks):
+    publication = PublicationFactory()
+    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["old"])))
+    old_name = publication.pdf.name
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.publication_attach_pdf(
+            publication=publication, file=ContentFile(make_pdf(["new"]))
+        )
+        assert publication.pdf.storage.exists(old_name)
+    for callback in callbacks:
+        callback()
+
+    assert publication.pdf.name != old_name
+    assert not publication.pdf.storage.exists(old_name)
+    assert stored(publication)
+
+
+def test_attach_pdf_refuses_a_file_that_is_not_a_pdf():
+    publication = PublicationFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.publication_attach_pdf(
+            publication=publication, file=ContentFile(b"<html>nope</html>")
+        )
+
+    assert error.value.code == "not-a-pdf"
+    assert not publication.pdf
+
+
+def test_remove_pdf_forgets_the_file_and_deletes_it_on_commit(django_capture_on_commit_callbacks):
+    publication = PublicationFactory()
+    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["x"])))
+    publication.page_count = 1
+    old_name, storage = publication.pdf.name, publication.pdf.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = services.publication_remove_pdf(publication=publication)
+
+    assert removed is True
+    assert not publication.pdf
+    assert (publication.pdf_size, publication.pdf_sha256, publication.page_count) == (
+        None,
+        "",
+        None,
+    )
+    assert not storage.exists(old_name)
+
+
+def test_remove_pdf_without_one_does_nothing():
+    assert services.publication_remove_pdf(publication=PublicationFactory()) is False
+
+
+def test_slug_change_keeps_the_old_slug_as_a_redirect():
+    publication = PublicationFactory(slug="old-name")
+    publication.slug = "new-name"
+    publication.save()
+
+    services.publication_record_slug_change(publication=publication, old_slug="old-name")
+
+    assert SlugRedirect.objects.get(old_slug="old-name").publication == publication
+
+
+def test_slug_taken_back_drops_its_redirect():
+    publication = PublicationFactory(slug="second")
+    SlugRedirect.objects.create(old_slug="first", publication=publication)
+    publication.slug = "first"
+    publication.save()
+
+    services.publication_record_slug_change(publication=publication, old_slug="second")
+
+    assert list(SlugRedirect.objects.values_list("old_slug", flat=True)) == ["second"]
+
+
+def test_slug_unchanged_records_nothing():
+    publication = PublicationFactory(slug="same")
+
+    services.publication_record_slug_change(publication=publication, old_slug="same")
+
+    assert not SlugRedirect.objects.exists()
+
+
+def test_set_authors_keeps_the_given_order():
+    zed, abe, may = AuthorFactory(name="Zed"), AuthorFactory(name="Abe"), AuthorFactory(name="May")
+    publication = PublicationFactory(authors=[abe, may])
+
+    services.publication_set_authors(publication=publication, authors=[zed, abe, may])
+
+    assert Publication.objects.get(pk=publication.pk).ordered_authors == [zed, abe, may]
+
+
+def test_set_authors_in_the_same_order_leaves_the_rows_alone():
+    abe, may = AuthorFactory(), AuthorFactory()
+    publication = PublicationFactory(authors=[abe, may])
+    ids = list(publication.authorships.values_list("id", flat=True))
+
+    services.publication_set_authors(publication=publication, authors=[abe, may])
+
+    assert list(publication.authorships.values_list("id", flat=True)) == ids
+
+
+def test_set_topics_replaces_them():
+    old, new = TopicFactory(), TopicFactory()
+    publication = PublicationFactory(topics=[old])
+
+    services.publication_set_topics(publication=publication, topics=[new])
+
+    assert list(publication.topics.all()) == [new]
+
+
+def test_renumber_authors_closes_gaps_and_breaks_ties_by_row_order():
+    first, second, third = AuthorFactory(), AuthorFactory(), AuthorFactory()
+    publication = PublicationFactory()
+    for author, position in [(third, 7), (first, 2), (second, 2)]:
+        PublicationAuthor.objects.create(publication=publication, author=author, position=position)
+
+    services.publication_renumber_authors(publication=publication)
+
+    links = publication.authorships.order_by("position")
+    assert [(link.author, link.position) for link in links] == [
+        (first, 0),
+        (second, 1),
+        (third, 2),
+    ]
+
+
+def test_save_turns_a_future_published_item_into_a_scheduled_one():
+    publication = PublicationFactory.build(
+        slug="later", status=Status.PUBLISHED, publication_date=TODAY() + DAY
+    )
+
+    services.publication_save(publication=publication)
+
+    publication.refresh_from_db()
+    assert publication.status == Status.SCHEDULED
+    assert publication.first_published_at is None
+
+
+def test_save_publishes_a_scheduled_item_whose_date_has_come():
+    publication = PublicationFactory.build(status=Status.SCHEDULED, publication_date=TODAY())
+
+    services.publication_save(publication=publication)
+
+    assert publication.status == Status.PUBLISHED
+    assert publication.first_published_at is not None
+    assert publication.publish_batch is not None
+
+
+def test_save_keeps_a_draft_a_draft_and_unstamped():
+    publication = PublicationFactory.build(status=Status.DRAFT, publication_date=TODAY() - DAY)
+
+    services.publication_save(publication=publication)
+
+    assert publication.status == Status.DRAFT
+    assert publication.first_published_at is None
+
+
+def test_save_never_restamps_the_first_publication():
+    publication = PublicationFactory.build(status=Status.PUBLISHED)
+    services.publication_save(publication=publication)
+    first = (publication.first_published_at, publication.publish_batch)
+
+    publication.status = Status.DRAFT
+    services.publication_save(publication=publication)
+    publication.status = Status.PUBLISHED
+    services.publication_save(publication=publication)
+
+    publication.refresh_from_db()
+    assert (publication.first_published_at, publication.publish_batch) == first
+
+
+def test_save_attaches_a_new_pdf_and_records_the_slug_change():
+    publication = PublicationFactory(slug="before")
+    data = make_pdf(["text"])
+    publication.slug = "after"
+
+    services.publication_save(
+        publication=publication, old_slug="before", pdf=SimpleUploadedFile("x.pdf", data)
+    )
+
+    publication.refresh_from_db()
+    assert publication.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert stored(publication)
+    assert SlugRedirect.objects.get(old_slug="before").publication == publication
+
+
+def test_save_can_remove_the_pdf():
+    publication = PublicationFactory()
+    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["x"])))
+    publication.save()
+
+    services.publication_save(publication=publication, remove_pdf=True)
+
+    publication.refresh_from_db()
+    assert not publication.pdf
+    assert publication.pdf_sha256 == ""
+
+
+def test_save_refreshes_the_total_index_on_commit(django_capture_on_commit_callbacks):
+    assert services.total_index_count() == 0
+    publication = PublicationFactory.build(status=Status.PUBLISHED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_save(publication=publication)
+
+    assert services.total_index_count() == 1
+
+
+def test_publish_publishes_past_items_and_schedules_future_ones_in_one_batch():
+    past = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() - DAY)
+    future = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() + DAY)
+    already = PublicationFactory(status=Status.PUBLISHED)
+
+    changed = services.publications_publish(publications=Publication.objects.all())
+
+    past.refresh_from_db()
+    future.refresh_from_db()
+    already.refresh_from_db()
+    assert changed == 2
+    assert (past.status, future.status) == (Status.PUBLISHED, Status.SCHEDULED)
+    assert past.first_published_at is not None
+    assert future.first_published_at is None
+    assert already.first_published_at is None
+
+
+def test_publish_gives_one_action_one_batch():
+    first, second = PublicationFactory(status=Status.DRAFT), PublicationFactory(status=Status.DRAFT)
+
+    services.publications_publish(publications=Publication.objects.all())
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.publish_batch is not None
+    assert first.publish_batch == second.publish_batch
+
+
+def test_publish_leaves_scheduled_future_items_alone():
+    PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
+
+    assert services.publications_publish(publications=Publication.objects.all()) == 0
+
+
+def test_publish_accepts_a_distinct_queryset_with_joins():
+    author = AuthorFactory(name="Grace Hopper")
+    PublicationFactory(status=Status.DRAFT, authors=[author])
+    PublicationFactory(status=Status.DRAFT, authors=[author, AuthorFactory(name="Grace Kelly")])
+    queryset = (
+        Publication.objects.filter(authors__name__icontains="grace")
+        .select_related("series")
+        .distinct()
+    )
+
+    assert services.publications_publish(publications=queryset) == 2
+
+
+def test_unpublish_returns_items_to_draft_and_keeps_their_first_publication():
+    publication = PublicationFactory(status=Status.DRAFT)
+    services.publications_publish(publications=Publication.objects.all())
+    publication.refresh_from_db()
+    stamp = publication.first_published_at
+    PublicationFactory(status=Status.DRAFT)
+
+    changed = services.publications_unpublish(publications=Publication.objects.all())
+    services.publications_publish(publications=Publication.objects.filter(pk=publication.pk))
+
+    publication.refresh_from_db()
+    assert changed == 1
+    assert publication.first_published_at == stamp
+
+
+def test_publish_due_flips_only_scheduled_items_whose_date_has_come():
+    due = PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY())
+    later = PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
+    draft = PublicationFactory(status=Status.DRAFT, publication_date=TODAY())
+
+    assert services.publications_publish_due() == 1
+
+    statuses = dict(Publication.objects.values_list("pk", "status"))
+    assert statuses == {
+        due.pk: Status.PUBLISHED,
+        later.pk: Status.SCHEDULED,
+        draft.pk: Status.DRAFT,
+    }
+
+
+def test_total_index_count_is_cached_until_invalidated():
+    PublicationFactory(status=Status.PUBLISHED)
+    PublicationFactory(status=Status.DRAFT)
+    assert services.total_index_count() == 1
+
+    PublicationFactory(status=Status.PUBLISHED)
+    assert services.total_index_count() == 1  # still the cached figure
+
+    services.total_index_invalidate()
+    assert services.total_index_count() == 2
+
+
+def test_total_index_count_queries_once_while_cached(django_assert_num_queries):
+    PublicationFactory(status=Status.PUBLISHED)
+    services.total_index_count()
+
+    with django_assert_num_queries(0):
+        assert services.total_index_count() == 1
+
+
+def test_publish_and_unpublish_invalidate_the_count_on_commit(django_capture_on_commit_callbacks):
+    publication = PublicationFactory(status=Status.DRAFT)
+    assert services.total_index_count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publications_publish(publications=Publication.objects.all())
+    assert services.total_index_count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publications_unpublish(publications=Publication.objects.filter(pk=publication.pk))
+    assert services.total_index_count() == 0
