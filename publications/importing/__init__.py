@@ -1,0 +1,62 @@
+"""Bulk import of publications from JSON Lines; the format is described in the
+import_publications command. Each line is parsed on its own and applied in its own transaction,
+so a bad row never stops the rows around it."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publications.importing.apply import Outcome, import_row
+from publications.importing.files import ImportFileError, count_lines, read_lines, resolve_pdf
+from publications.importing.rows import ImportRow, NamedSpec, RowError, parse_row
+
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "ImportRow",
+    "NamedSpec",
+    "Outcome",
+    "RowError",
+    "count_lines",
+    "import_line",
+    "import_row",
+    "parse_row",
+    "read_lines",
+    "resolve_pdf",
+]
+
+
+@dataclass
+class ImportReport:
+    """What one import run did: counts per outcome and the skipped lines with their reasons."""
+
+    counts: Counter[Outcome] = field(default_factory=Counter)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome] += 1
+
+    def skip(self, line: int, reason: str) -> None:
+        self.skipped.append((line, reason))
+
+    @property
+    def rows(self) -> int:
+        return self.counts.total() + len(self.skipped)
+
+    def summary(self) -> str:
+        parts = [f"{self.counts[outcome]} {outcome}" for outcome in Outcome]
+        return ", ".join([*parts, f"{len(self.skipped)} skipped"])
+
+
+def import_line(
+    *, text: str, line: int, pdf_dir: Path, batch: uuid.UUID, notify: bool, report: ImportReport
+) -> None:
+    """Parse and apply one line, recording its outcome or the reason it was skipped."""
+    try:
+        row = parse_row(text=text, line=line)
+        report.add(import_row(row=row, pdf_dir=pdf_dir, batch=batch, notify=notify))
+    except RowError as exc:
+        report.skip(line, str(exc))

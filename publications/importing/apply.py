@@ -1,0 +1,232 @@
+"""Apply one parsed row to the catalogue, in its own transaction, saving only what differs."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from django.core.files import File
+from django.db import DataError, IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+
+from publications import services
+from publications.extraction.services import extraction_request
+from publications.importing.files import resolve_pdf
+from publications.importing.rows import ImportRow, NamedSpec, RowError
+from publications.models import Author, Publication, PublicationPage, Status, Topic
+
+# Fields a row sets, and those the release rules set; compared before and after to skip saves.
+TRACKED_FIELDS = (
+    "title",
+    "abstract",
+    "publication_date",
+    "type",
+    "status",
+    "announce",
+    "first_published_at",
+    "publish_batch",
+    "page_count",
+)
+PDF_FIELDS = ("pdf", "pdf_size", "pdf_sha256", "page_count")
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def import_row(*, row: ImportRow, pdf_dir: Path, batch: uuid.UUID, notify: bool) -> Outcome:
+    """Create or update the publication a row describes; RowError when it cannot be applied."""
+    pdf_path = resolve_pdf(pdf_dir=pdf_dir, relative=row.pdf) if row.pdf else None
+    try:
+        with transaction.atomic():
+            return _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
+    except (IntegrityError, DataError) as exc:
+        # Validation should leave nothing for the database to refuse; if it does (a concurrent
+        # import creating the same author, say), this row is skipped and the next one goes on.
+        raise RowError(f"the database refused it: {str(exc).splitlines()[0]}") from exc
+
+
+def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool) -> Outcome:
+    publication = _find_or_new(row)
+    created = publication.pk is None
+    authors, authors_changed = _resolve_all(row.authors, _author)
+    topics, topics_changed = _resolve_all(row.topics, _topic)
+    before = _snapshot(publication)
+    _assign(publication, row=row, created=created, batch=batch, notify=notify)
+    if created:
+        publication.save()
+        services.publication_record_slug_change(publication=publication, old_slug="")
+    links_changed = _set_links(publication, authors=authors, topics=topics, text=row.text)
+    new_pdf = pdf_path is not None and _attach_pdf(publication, pdf_path)
+    changed = [name for name in TRACKED_FIELDS if getattr(publication, name) != before[name]]
+    touched = created or bool(changed) or links_changed or new_pdf
+    if new_pdf or (touched and not created):
+        fields = {*changed, *(PDF_FIELDS if new_pdf else ()), "updated_at"}
+        publication.save(update_fields=sorted(fields))
+    if touched:
+        # Hook for the search issue: update this publication's search documents here, in this
+        # transaction.
+        transaction.on_commit(services.total_index_invalidate)
+    # Queues (on commit) extraction of a new file, or of one never extracted; else a no-op.
+    extraction_request(publication=publication)
+    if created:
+        return Outcome.CREATED
+    return Outcome.UPDATED if touched or authors_changed or topics_changed else Outcome.UNCHANGED
+
+
+def _find_or_new(row: ImportRow) -> Publication:
+    # Locked, so two imports of the same slug apply one after the other.
+    publication = Publication.objects.select_for_update().filter(slug=row.slug).first()
+    if publication is None:
+        return Publication(slug=row.slug)
+    if row.text is not None and publication.pdf:
+        raise RowError("text: this publication has a PDF, whose extracted text is indexed instead")
+    return publication
+
+
+def _snapshot(publication: Publication) -> dict[str, object]:
+    return {name: getattr(publication, name) for name in TRACKED_FIELDS}
+
+
+def _assign(
+    publication: Publication, *, row: ImportRow, created: bool, batch: uuid.UUID, notify: bool
+) -> None:
+    publication.title, publication.abstract, publication.type = row.title, row.abstract, row.type
+    publication.publication_date = row.published
+    was_draft = created or publication.status == Status.DRAFT
+    never_public = publication.first_published_at is None
+    publication.status = _status_for(row, today=timezone.localdate())
+    publication.mark_public(batch)
+    # The import emails nobody unless --notify: whatever it creates, publishes or schedules for
+    # the first time is announced only then. Something public before keeps its announcement state.
+    released = publication.status != Status.DRAFT and (
+        was_draft or publication.first_published_at is not None
+    )
+    if created or (never_public and released):
+        publication.announce = notify
+    if row.text is not None:
+        publication.page_count = None
+
+
+def _status_for(row: ImportRow, *, today: datetime.date) -> str:
+    if row.draft:
+        return Status.DRAFT
+    return Status.SCHEDULED if row.published > today else Status.PUBLISHED
+
+
+def _set_links(
+    publication: Publication, *, authors: list[Author], topics: list[Topic], text: str | None
+) -> bool:
+    """Byline, topics and the text page; True when any of them changed."""
+    changed = False
+    byline = list(publication.authorships.order_by("position").values_list("author_id", flat=True))
+    if byline != [author.pk for author in authors]:
+        services.publication_set_authors(publication=publication, authors=authors)
+        changed = True
+    if set(publication.topics.values_list("pk", flat=True)) != {topic.pk for topic in topics}:
+        services.publication_set_topics(publication=publication, topics=topics)
+        changed = True
+    if text is not None and _set_text(publication, text):
+        changed = True
+    return changed
+
+
+def _set_text(publication: Publication, text: str) -> bool:
+    """Keep the row's text as page 1, the only page, as a publication without a PDF has."""
+    if list(publication.pages.values_list("number", "text")) == [(1, text)]:
+        return False
+    publication.pages.exclude(number=1).delete()
+    PublicationPage.objects.update_or_create(
+        publication=publication, number=1, defaults={"text": text}
+    )
+    return True
+
+
+def _attach_pdf(publication: Publication, path: Path) -> bool:
+    with path.open("rb") as stream:
+        return services.publication_attach_pdf(
+            publication=publication,
+            file=File(stream, name=path.name),
+            name=f"{publication.slug}.pdf",
+        )
+
+
+def _resolve_all(
+    specs: Sequence[NamedSpec], resolve: Callable[[NamedSpec], tuple[M, bool]]
+) -> tuple[list[M], bool]:
+    results = [resolve(spec) for spec in specs]
+    return [item for item, _ in results], any(changed for _, changed in results)
+
+
+def _author(spec: NamedSpec) -> tuple[Author, bool]:
+    """The author of this name, ignoring case, created when new; details updated when given."""
+    author = _by_name(Author, spec.name) or Author(
+        name=spec.name, slug=_unique_slug(Author, spec.name)
+    )
+    details = {key: value or "" for key, value in spec.details.items()}
+    return author, _save_if_changed(author, details)
+
+
+def _topic(spec: NamedSpec) -> tuple[Topic, bool]:
+    """The topic of this name, ignoring case, created when new; description and parent updated."""
+    topic = _by_name(Topic, spec.name) or Topic(name=spec.name, slug=_unique_slug(Topic, spec.name))
+    values: dict[str, object] = {}
+    if "description" in spec.details:
+        values["description"] = spec.details["description"] or ""
+    if "parent" in spec.details:
+        values["parent"] = _parent_topic(spec.details["parent"], child=topic)
+    return topic, _save_if_changed(topic, values)
+
+
+def _parent_topic(name: str | None, *, child: Topic) -> Topic | None:
+    if not name:
+        return None
+    if name.casefold() == child.name.casefold():
+        raise RowError(f"topics: {child.name!r} cannot be its own parent")
+    parent, _ = _topic(NamedSpec(name=name))
+    ancestor = parent
+    while ancestor is not None and child.pk is not None:
+        if ancestor.pk == child.pk:
+            raise RowError(f"topics: making {name!r} the parent of {child.name!r} makes a loop")
+        ancestor = ancestor.parent
+    return parent
+
+
+def _save_if_changed(instance: models.Model, values: dict[str, object]) -> bool:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if instance.pk is None:
+        instance.save()
+        return True
+    if changed:
+        instance.save(update_fields=changed)
+    return bool(changed)
+
+
+def _by_name(model: type[M], name: str) -> M | None:
+    # lower() on both sides, as the case-insensitive unique constraint compares them.
+    matches = model.objects.alias(lower_name=Lower("name"))
+    return matches.filter(lower_name=Lower(Value(name))).first()
+
+
+def _unique_slug(model: type[models.Model], name: str) -> str:
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(name)[:max_length].strip("-") or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        suffix = f"-{number}"
+        slug = f"{base[: max_length - len(suffix)].rstrip('-')}{suffix}"
+    return slug
