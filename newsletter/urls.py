@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publications.views import _todo
+from newsletter import views
 
 app_name = "newsletter"
-urlpatterns = [path("", _todo, name="signup")]
+urlpatterns = [path("", views.signup, name="signup")]

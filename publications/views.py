@@ -1,11 +1,186 @@
-# Placeholder: the public pages are being written (see issue 2).
-from django.http import HttpResponse
+"""The public pages of the catalogue: each view parses the request, makes one read, responds."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from publications import citations, metadata, selectors
+from publications.filters import publication_listing
+from publications.models import Author, Publication, Topic, listing_prefetches
+from publications.pagination import paginate
+from publications.pdf_responses import pdf_response
+
+HOME_LATEST = 10
+AUTHORS_PER_PAGE = 60
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("todo")
+def site_publisher() -> citations.Publisher:
+    return citations.Publisher(name=settings.SITE_NAME, url=settings.SITE_URL)
 
 
-home = publication_list = publication_detail = publication_pdf = publication_download = _todo
-citation_bibtex = citation_ris = author_list = author_suggest = author_detail = _todo
-topic_list = topic_detail = robots_txt = page_not_found = server_error = _todo
+def with_publication(view):
+    """Resolve <slug> to a publication this user may see; an old slug redirects (301) to the same
+    kind of page under the new one, so renamed publications keep their links and citations."""
+
+    @wraps(view)
+    def wrapper(request, slug):
+        publication = selectors.visible_publication(slug, user=request.user)
+        if publication is not None:
+            return view(request, publication)
+        new_slug = selectors.renamed_slug(slug, user=request.user)
+        if new_slug is None:
+            raise Http404("No such publication.")
+        return redirect(request.resolver_match.view_name, slug=new_slug, permanent=True)
+
+    return wrapper
+
+
+@require_safe
+def home(request):
+    context = {
+        "latest": selectors.latest_publications(HOME_LATEST),
+        "topics": Topic.objects.filter(parent=None).with_publication_count(),
+    }
+    return render(request, "publications/home.html", context)
+
+
+@require_safe
+def publication_list(request):
+    listing = publication_listing(request.GET)
+    context = {"listing": listing, "page_obj": paginate(request, listing.publications)}
+    return render(request, "publications/publication_list.html", context)
+
+
+@require_safe
+@with_publication
+def publication_detail(request, publication):
+    return render_publication_page(request, publication)
+
+
+def render_publication_page(request, publication: Publication, *, preview: bool = False):
+    """The publication page as the public sees it; also the admin's preview of drafts and
+    scheduled items, which shows a "Preview — not public" banner and is never cached."""
+    prefetch_related_objects([publication], *listing_prefetches())
+    publisher = site_publisher()
+    preview = preview or not publication.is_public
+    context = {
+        "publication": publication,
+        "related": selectors.related_publications(publication),
+        "citation": citations.formatted_citation(publication, publisher),
+        "scholar_meta": metadata.scholar_meta(publication, publisher),
+        "open_graph": metadata.open_graph(publication, publisher),
+        "json_ld": metadata.json_ld(publication, publisher),
+        "description": metadata.description(publication),
+        "preview": preview,
+    }
+    response = render(request, "publications/publication_detail.html", context)
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@with_publication
+def publication_pdf(request, publication):
+    return pdf_response(request, publication, attachment=False)
+
+
+@require_safe
+@with_publication
+def publication_download(request, publication):
+    return pdf_response(request, publication, attachment=True)
+
+
+@require_safe
+@with_publication
+def citation_bibtex(request, publication):
+    text = citations.bibtex(publication, site_publisher())
+    return _citation_response(text, publication, "bib", "application/x-bibtex")
+
+
+@require_safe
+@with_publication
+def citation_ris(request, publication):
+    text = citations.ris(publication, site_publisher())
+    return _citation_response(text, publication, "ris", "application/x-research-info-systems")
+
+
+def _citation_response(text: str, publication: Publication, extension: str, content_type: str):
+    response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
+    filename = f"{publication.slug}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def author_list(request):
+    authors = Author.objects.with_public_publications().with_publication_count().order_by("name")
+    page = paginate(request, authors, per_page=AUTHORS_PER_PAGE)
+    return render(request, "publications/author_list.html", {"page_obj": page})
+
+
+@require_safe
+def author_suggest(request):
+    suggestions = selectors.suggest_authors(request.GET.get("q", ""))
+    response = JsonResponse(suggestions, safe=False)
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_safe
+def author_detail(request, slug):
+    author = selectors.public_author(slug, user=request.user)
+    if author is None:
+        raise Http404("No such author.")
+    publications = Publication.objects.published().by_authors([author.pk])
+    page = paginate(request, publications.for_listing().newest_first())
+    return render(request, "publications/author_detail.html", {"author": author, "page_obj": page})
+
+
+@require_safe
+def topic_list(request):
+    return render(request, "publications/topic_list.html", {"topics": selectors.topic_tree()})
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    publications = Publication.objects.published().in_topics(
+        selectors.topic_and_descendant_ids(topic)
+    )
+    context = {
+        "topic": topic,
+        "subtopics": topic.children.with_publication_count(),
+        "page_obj": paginate(request, publications.for_listing().newest_first()),
+    }
+    return render(request, "publications/topic_detail.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",  # result pages are endless variations of the catalogue
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request, no context processors: whatever broke (the database, the cache) must not be
+    # needed to say so.
+    return HttpResponseServerError(render_to_string("500.html"))

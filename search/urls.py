@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publications.views import _todo
+from search import views
 
 app_name = "search"
-urlpatterns = [path("", _todo, name="search")]
+urlpatterns = [path("", views.search, name="search")]

@@ -1,0 +1,145 @@
+"""Serving a stored PDF: inline for the viewer, as an attachment for Download, with single HTTP
+Range requests (RFC 9110 §14) so viewers can fetch the pages they show and large files resume.
+
+The file is read through Django's storage API in chunks, never whole, so the same code serves
+local files and S3-compatible storage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header
+
+from publications.models import Publication
+
+CHUNK_SIZE = 64 * 1024
+RANGE_SPEC = re.compile(r"^bytes=(\d*)-(\d*)$")
+PUBLIC_MAX_AGE = 60 * 60
+
+
+class RangeNotSatisfiable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive, as in Content-Range
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | None:
+    """The one range asked for, or None to send the whole file.
+
+    Headers we do not understand, and several ranges at once, get the whole file, which RFC 9110
+    allows; a well-formed range that lies past the end raises RangeNotSatisfiable.
+    """
+    match = RANGE_SPEC.match((header or "").replace(" ", ""))
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":  # "-N": the last N bytes
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable
+        return ByteRange(max(0, size - suffix), size - 1)
+    start = int(first)
+    if last and int(last) < start:
+        return None  # syntactically invalid, so ignored
+    if start >= size:
+        raise RangeNotSatisfiable
+    return ByteRange(start, min(int(last), size - 1) if last else size - 1)
+
+
+class FileRangeIterator:
+    """Yields a byte range of an open file in chunks and closes the file when the response ends
+    (StreamingHttpResponse calls close(), also when the client goes away early)."""
+
+    def __init__(self, file, byte_range: ByteRange, chunk_size: int = CHUNK_SIZE):
+        self.file, self.range, self.chunk_size = file, byte_range, chunk_size
+
+    def __iter__(self):
+        self.file.seek(self.range.start)
+        remaining = self.range.length
+        while remaining > 0:
+            chunk = self.file.read(min(self.chunk_size, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def pdf_response(
+    request: HttpRequest, publication: Publication, *, attachment: bool
+) -> HttpResponseBase:
+    """The publication's PDF, whole (200), in part (206), 304 for a cached copy, or 416."""
+    if not publication.pdf:
+        raise Http404("This publication has no PDF.")
+    etag = f'"{publication.pdf_sha256}"' if publication.pdf_sha256 else None
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = _file_response(request, publication, etag)
+    return _with_headers(response, publication, etag=etag, attachment=attachment)
+
+
+def _file_response(request: HttpRequest, publication: Publication, etag: str | None):
+    storage, name = publication.pdf.storage, publication.pdf.name
+    size = publication.pdf_size if publication.pdf_size is not None else _stored_size(publication)
+    header = request.headers.get("Range")
+    if header and request.headers.get("If-Range", etag) != etag:
+        header = None  # the client's partial copy is of another version: send it all again
+    try:
+        byte_range = parse_range(header, size)
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response.headers["Content-Range"] = f"bytes */{size}"
+        return response
+    try:
+        file = storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The PDF file is missing from storage.") from exc
+    whole = byte_range is None
+    byte_range = byte_range or ByteRange(0, size - 1)
+    response = StreamingHttpResponse(
+        FileRangeIterator(file, byte_range), status=200 if whole else 206
+    )
+    response.headers["Content-Length"] = str(byte_range.length)
+    if not whole:
+        response.headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
+    return response
+
+
+def _stored_size(publication: Publication) -> int:
+    try:
+        return publication.pdf.storage.size(publication.pdf.name)
+    except FileNotFoundError as exc:
+        raise Http404("The PDF file is missing from storage.") from exc
+
+
+def _with_headers(response, publication: Publication, *, etag: str | None, attachment: bool):
+    if response.status_code in (200, 206):
+        response.headers["Content-Type"] = "application/pdf"
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = content_disposition_header(
+        attachment, f"{publication.slug}.pdf"
+    )
+    if etag:
+        response.headers["ETag"] = etag
+    if publication.is_public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        # A staff preview of a draft must not stay in a shared cache once it is unpublished.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
