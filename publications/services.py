@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import IO
 
 from django.core.cache import cache
@@ -14,12 +16,19 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
+from config.celery import app as celery_app
 from publications.extraction.services import extraction_request
 from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Status, Topic
 from publications.pdf_files import check_pdf_header
+from search.indexing import index_publication, index_publications
 
 TOTAL_INDEX_KEY = "publications:total-index:{date}"
+# By name: publications never imports the newsletter, which reads what became public.
+ANNOUNCE_TASK = "newsletter.tasks.announce_new_publications"
+
+logger = logging.getLogger(__name__)
 
 
 def file_digest(stream: IO[bytes]) -> tuple[int, str]:
@@ -107,7 +116,10 @@ def publication_save(
     """Save an edited publication: status from its date, first-public stamp, PDF, old slug."""
     with transaction.atomic():
         publication.status = _status_for_date(publication.status, publication.publication_date)
+        was_public = publication.first_published_at is not None
         publication.mark_public()
+        if not was_public and publication.first_published_at is not None:
+            publications_announce_on_commit()
         if remove_pdf:
             publication_remove_pdf(publication=publication)
         if pdf is not None:
@@ -116,6 +128,7 @@ def publication_save(
         publication_record_slug_change(publication=publication, old_slug=old_slug)
         # A no-op unless the PDF is new, replaced or removed.
         extraction_request(publication=publication)
+        index_publication(publication.pk)
         transaction.on_commit(total_index_invalidate)
     return publication
 
@@ -132,7 +145,7 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
     """Publish now, or schedule for their date when it lies ahead; return how many changed."""
     today = timezone.localdate()
     batch = uuid.uuid4()  # Published together, announced together.
-    changed = 0
+    changed = released = 0
     with transaction.atomic():
         for publication in (
             _by_pk(publications).select_for_update().exclude(status=Status.PUBLISHED)
@@ -145,19 +158,38 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
             publication.save(
                 update_fields=["status", "first_published_at", "publish_batch", "updated_at"]
             )
+            index_publication(publication.pk)
             changed += 1
+            released += not is_future
         transaction.on_commit(total_index_invalidate)
+        if released:
+            publications_announce_on_commit()
     return changed
+
+
+def publications_announce_on_commit() -> None:
+    """Once this commits, have the newsletter announce what became public (its periodic run
+    catches anything this misses, such as a broker that is down)."""
+    transaction.on_commit(_send_announce_task)
+
+
+def _send_announce_task() -> None:
+    try:
+        celery_app.send_task(ANNOUNCE_TASK)
+    except (OperationalError, OSError):
+        logger.warning(
+            "Could not queue the announcement task; the periodic run will.", exc_info=True
+        )
 
 
 def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
     """Return publications to draft; their pages disappear from the public site at once."""
     with transaction.atomic():
-        changed = (
-            _by_pk(publications)
-            .exclude(status=Status.DRAFT)
-            .update(status=Status.DRAFT, updated_at=timezone.now())
+        ids = list(_by_pk(publications).exclude(status=Status.DRAFT).values_list("pk", flat=True))
+        changed = Publication.objects.filter(pk__in=ids).update(
+            status=Status.DRAFT, updated_at=timezone.now()
         )
+        index_publications(ids)
         transaction.on_commit(total_index_invalidate)
     return changed
 
@@ -189,3 +221,24 @@ def _cache_seconds() -> int:
     from django.conf import settings
 
     return settings.TOTAL_INDEX_CACHE_SECONDS
+
+
+def catalogue_entry_save(*, entry: Author | Topic, old_name: str) -> None:
+    """Save an author or topic; a new name re-indexes its publications in a task after commit."""
+    with transaction.atomic():
+        entry.save()
+        if old_name and old_name != entry.name:
+            ids = list(entry.publications.values_list("pk", flat=True))
+            if ids:
+                transaction.on_commit(partial(_reindex_later, ids))
+
+
+def _reindex_later(ids: list[int]) -> None:
+    from publications.tasks import reindex_publications
+
+    reindex_publications.delay(ids)
+
+
+def publication_reindex(*, publication: Publication) -> None:
+    """Update the publication's search documents (after its byline or topics changed)."""
+    index_publication(publication.pk)

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from publications import services
 from publications.extraction import services as extraction
+from search.indexing import index_publications
 
 
 @shared_task
@@ -24,3 +25,10 @@ def extract_pdf(publication_id: int, sha256: str) -> str:
 def sweep_extractions() -> int:
     """Queue again extractions a lost broker or a dead worker left behind."""
     return extraction.extraction_sweep()
+
+
+@shared_task
+def reindex_publications(publication_ids: list[int]) -> int:
+    """Update the search documents of these publications (an author or topic was renamed)."""
+    index_publications(publication_ids)
+    return len(publication_ids)

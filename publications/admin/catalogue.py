@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from publications import services
 from publications.models import Author, Publication, PublicationAuthor, Series, SlugRedirect, Topic
+
+
+class RenameReindexes:
+    """A new name reaches the search index: the entry's publications are re-indexed after commit."""
+
+    def save_model(self, request, obj, form, change):
+        services.catalogue_entry_save(entry=obj, old_name=form.initial.get("name", ""))
 
 
 def link_count(links, field):
@@ -17,7 +25,7 @@ def link_count(links, field):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RenameReindexes, admin.ModelAdmin):
     list_display = ["name", "role", "affiliation", "publication_count"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
@@ -36,7 +44,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RenameReindexes, admin.ModelAdmin):
     list_display = ["name", "parent", "publication_count"]
     list_select_related = ["parent"]
     search_fields = ["name"]

@@ -181,6 +181,8 @@ class PublicationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.publication_renumber_authors(publication=form.instance)
+        # Again now the byline and topics are saved (the same transaction as the form).
+        services.publication_reindex(publication=form.instance)
 
     @admin.action(description="Publish selected publications", permissions=["change"])
     def publish_selected(self, request, queryset):

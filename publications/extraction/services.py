@@ -32,6 +32,7 @@ from publications.models import (
     PublicationPage,
 )
 from publications.pdf_files import PDF_MAGIC
+from search.indexing import index_publication
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def _replace_pages(publication_id: int, pages: list[str] | None) -> None:
     Publication.objects.filter(pk=publication_id).update(
         page_count=len(pages) if pages is not None else None
     )
-    # The search issue's indexing call joins this transaction here.
+    index_publication(publication_id)
 
 
 def extraction_release(*, extraction: Extraction, detail: str) -> None:

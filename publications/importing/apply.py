@@ -21,6 +21,7 @@ from publications.extraction.services import extraction_request
 from publications.importing.files import resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
 from publications.models import Author, Publication, PublicationPage, Status, Topic
+from search.indexing import index_publication
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
@@ -75,8 +76,7 @@ def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: b
         fields = {*changed, *(PDF_FIELDS if new_pdf else ()), "updated_at"}
         publication.save(update_fields=sorted(fields))
     if touched:
-        # Hook for the search issue: update this publication's search documents here, in this
-        # transaction.
+        index_publication(publication.pk)
         transaction.on_commit(services.total_index_invalidate)
     # Queues (on commit) extraction of a new file, or of one never extracted; else a no-op.
     extraction_request(publication=publication)

@@ -48,7 +48,7 @@ from typing import NoReturn
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from publications import importing
+from publications import importing, services
 
 PLAIN_EVERY_ROWS = 100
 PLAIN_EVERY_SECONDS = 5.0
@@ -86,6 +86,8 @@ class Command(BaseCommand):
             )
             progress.update(line, report)
         progress.close()
+        if notify:
+            services.publications_announce_on_commit()  # the whole run as one digest, now
         self._report(file, report)
         if report.skipped:
             sys.exit(1)

@@ -1,0 +1,155 @@
+"""BM25F parameters and the SQL that turns a document's tsvectors into postings.
+
+Each field is length-normalised on its own (a long report's title is not diluted by its body),
+then the fields are summed with their weights into one pseudo-frequency, and the posting keeps
+the saturated term score (the "impact"); the query multiplies by the term's IDF. A posting is
+thus exact BM25F for the statistics at the time it was written; `rebuild_search_index` rewrites
+all of them when the collection has changed a lot.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+K1 = 1.2
+# Field weight and length normalisation (b): A = title and authors, B = topics and abstract,
+# C = the full text, read per page.
+FIELDS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
+
+
+@dataclass(frozen=True)
+class CollectionStats:
+    documents: int
+    average_length_a: float
+    average_length_b: float
+    average_length_c: float
+
+
+def idf(documents: int, df: int) -> float:
+    """Lucene's BM25 IDF: never negative, highest for the rarest terms."""
+    df = max(df, 1)
+    return math.log(1 + (max(documents, df) - df + 0.5) / (df + 0.5))
+
+
+def _normalised(field: str) -> str:
+    weight, b = FIELDS[field]
+    return (
+        f"{weight} * t.tf{field} / (1 - {b} + {b} * l.len{field} "
+        f"/ GREATEST(%(average_{field})s, 1))"
+    )
+
+
+# One statement per batch: count each lexeme per field (A and B from the document's vector,
+# C from its pages, each page under the tsvector position limit), measure the fields, store the
+# lengths, and write the postings. Terms must exist first (TERMS_SQL).
+LEXEMES_SQL = """
+    SELECT d.publication_id AS doc, u.lexeme,
+           cardinality(array_positions(u.weights, 'A')) AS tfa,
+           cardinality(array_positions(u.weights, 'B')) AS tfb,
+           0 AS tfc
+      FROM search_searchdocument d CROSS JOIN LATERAL unnest(d.vector) u
+     WHERE d.publication_id = ANY(%(ids)s)
+       AND (u.weights && ARRAY['A', 'B'])
+    UNION ALL
+    SELECT p.document_id, u.lexeme, 0, 0, cardinality(u.positions)
+      FROM search_searchpage p CROSS JOIN LATERAL unnest(p.vector) u
+     WHERE p.document_id = ANY(%(ids)s)
+"""
+
+TERMS_SQL = f"""
+    INSERT INTO search_searchterm (lexeme, df)
+    SELECT DISTINCT lexeme, 0 FROM ({LEXEMES_SQL}) lexemes
+    ORDER BY lexeme
+    ON CONFLICT (lexeme) DO NOTHING
+"""
+
+POSTINGS_SQL = f"""
+    WITH per_term AS (
+        SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc
+          FROM ({LEXEMES_SQL}) lexemes
+         GROUP BY doc, lexeme
+    ),
+    lengths AS (
+        SELECT doc, sum(tfa) AS lena, sum(tfb) AS lenb, sum(tfc) AS lenc
+          FROM per_term GROUP BY doc
+    ),
+    measured AS (
+        UPDATE search_searchdocument d
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+          FROM lengths l
+         WHERE d.publication_id = l.doc
+    ),
+    scored AS (
+        SELECT t.doc, t.lexeme,
+               {_normalised("a")} + {_normalised("b")} + {_normalised("c")} AS tf
+          FROM per_term t JOIN lengths l USING (doc)
+    )
+    INSERT INTO search_searchposting (document_id, term_id, impact)
+    SELECT s.doc, st.id, s.tf * {K1 + 1} / (s.tf + {K1})
+      FROM scored s JOIN search_searchterm st ON st.lexeme = s.lexeme
+     WHERE s.tf > 0
+"""
+
+# Document frequencies move with the postings, row locks taken in id order so two indexing
+# transactions never deadlock on common terms.
+DF_ADD_SQL = """
+    WITH counts AS (
+        SELECT term_id, count(*) AS n FROM search_searchposting
+         WHERE document_id = ANY(%(ids)s) GROUP BY term_id
+    ),
+    locked AS (
+        SELECT t.id, c.n FROM search_searchterm t JOIN counts c ON c.term_id = t.id
+         ORDER BY t.id FOR UPDATE OF t
+    )
+    UPDATE search_searchterm t SET df = t.df + locked.n FROM locked WHERE t.id = locked.id
+"""
+
+DF_REMOVE_SQL = """
+    WITH counts AS (
+        SELECT term_id, count(*) AS n FROM search_searchposting
+         WHERE document_id = ANY(%(ids)s) GROUP BY term_id
+    ),
+    locked AS (
+        SELECT t.id, c.n FROM search_searchterm t JOIN counts c ON c.term_id = t.id
+         ORDER BY t.id FOR UPDATE OF t
+    )
+    UPDATE search_searchterm t SET df = GREATEST(t.df - locked.n, 0)
+      FROM locked WHERE t.id = locked.id
+"""
+
+DELETE_POSTINGS_SQL = "DELETE FROM search_searchposting WHERE document_id = ANY(%(ids)s)"
+
+STATS_SQL = """
+    SELECT count(*), coalesce(avg(length_a), 0), coalesce(avg(length_b), 0),
+           coalesce(avg(length_c), 0)
+      FROM search_searchdocument
+"""
+
+# The vocabulary "did you mean" corrects towards: surface words of titles, names, topics and
+# abstracts (not the full text, whose typos and hyphenation would be offered back).
+_DOCUMENT_WORDS = """
+    SELECT u.lexeme AS word, count(*) AS n
+      FROM search_searchdocument d CROSS JOIN LATERAL unnest(to_tsvector(
+           'simple_unaccent', d.title || ' ' || d.authors_text || ' ' || d.topics_text || ' '
+           || d.abstract)) u
+     WHERE d.publication_id = ANY(%(ids)s) AND length(u.lexeme) BETWEEN 3 AND 40
+       AND u.lexeme ~ '^[[:alpha:]]+$'
+     GROUP BY u.lexeme
+"""
+
+WORDS_ADD_SQL = f"""
+    INSERT INTO search_searchword (word, df)
+    SELECT word, n FROM ({_DOCUMENT_WORDS}) words ORDER BY word
+    ON CONFLICT (word) DO UPDATE SET df = search_searchword.df + EXCLUDED.df
+"""
+
+WORDS_REMOVE_SQL = f"""
+    WITH words AS ({_DOCUMENT_WORDS}),
+    locked AS (
+        SELECT w.id, words.n FROM search_searchword w JOIN words USING (word)
+         ORDER BY w.id FOR UPDATE OF w
+    )
+    UPDATE search_searchword w SET df = GREATEST(w.df - locked.n, 0)
+      FROM locked WHERE w.id = locked.id
+"""

@@ -1,0 +1,159 @@
+"""The search index: its own tables beside the catalogue, kept current in the catalogue's
+transactions. Megabytes of text live here, off the rows that lists read."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from search.vectors import document_vector, page_vector
+
+
+class SearchDocument(models.Model):
+    """One publication as search sees it: weighted text, plus what filters and facets read."""
+
+    publication = models.OneToOneField(
+        "publications.Publication",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        db_constraint=True,
+    )
+    title = models.TextField()
+    authors_text = models.TextField(blank=True)
+    topics_text = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=document_vector(), output_field=SearchVectorField(), db_persist=True
+    )
+    # Copies for filtering and faceting without joins (a generated column cannot read them).
+    status = models.CharField(max_length=16)
+    publication_date = models.DateField()
+    type = models.CharField(max_length=32)
+    topic_ids = ArrayField(models.IntegerField(), default=list)
+    author_ids = ArrayField(models.IntegerField(), default=list)
+    # Field lengths (indexed words) for BM25F's length normalisation, per field.
+    length_a = models.IntegerField(default=0)
+    length_b = models.IntegerField(default=0)
+    length_c = models.IntegerField(default=0)
+    truncated = models.BooleanField(default=False)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["vector"], name="search_doc_vector_gin"),
+            GinIndex(fields=["topic_ids"], name="search_doc_topics_gin"),
+            GinIndex(fields=["author_ids"], name="search_doc_authors_gin"),
+            models.Index(fields=["-publication_date"], name="search_doc_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchPage(models.Model):
+    """One page of a publication's PDF, for page-level hits and snippets."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=page_vector(), output_field=SearchVectorField(), db_persist=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="search_page_unique"),
+        ]
+        indexes = [GinIndex(fields=["vector"], name="search_page_vector_gin")]
+
+    def __str__(self):
+        return f"{self.document_id} p.{self.number}"
+
+
+class SearchTerm(models.Model):
+    """A lexeme of the index and how many documents hold it (BM25's document frequency)."""
+
+    id = models.AutoField(primary_key=True)
+    lexeme = models.TextField(unique=True)
+    df = models.IntegerField(default=0)
+
+    def __str__(self):
+        return self.lexeme
+
+
+class SearchPosting(models.Model):
+    """A term in a document with its BM25F impact (the score without the term's IDF), so a query
+    reads each term's postings best first, only as deep as it needs."""
+
+    # The unique (document, term) index serves the foreign key; a term is a plain integer, so
+    # the largest table carries no further index.
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    term_id = models.IntegerField()
+    impact = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "term_id"], include=["impact"], name="search_posting_doc_term"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["term_id", "-impact"],
+                include=["document_id"],
+                name="search_posting_impact",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term_id}@{self.document_id}"
+
+
+class SearchWord(models.Model):
+    """Surface words of titles, abstracts, topics and names: the vocabulary "did you mean"
+    corrects towards."""
+
+    word = models.TextField(unique=True)
+    df = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class SearchStats(models.Model):
+    """Collection statistics for BM25, refreshed periodically: they drift slowly."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    documents = models.IntegerField(default=0)
+    average_length_a = models.FloatField(default=1.0)
+    average_length_b = models.FloatField(default=1.0)
+    average_length_c = models.FloatField(default=1.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.documents} documents"
+
+
+class SearchQuery(models.Model):
+    """What readers search for, counted per normalised query; nothing about who searched."""
+
+    text = models.CharField(max_length=200, unique=True)
+    searches = models.PositiveIntegerField(default=0)
+    zero_results = models.PositiveIntegerField(default=0)
+    last_results = models.PositiveIntegerField(default=0)
+    last_searched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "search queries"
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,29 @@
+"""How search documents become tsvectors: the configuration, the weights, the size limits.
+
+A pure module (no models imported), as djangoproject.com keeps its vector builders, so the
+generated columns, the migrations and the query side agree on one definition.
+"""
+
+from django.contrib.postgres.search import SearchVector
+
+# english stemming with accents folded (created by search's first migration).
+CONFIG = "english_unaccent"
+# Surface words for "did you mean": lower-cased, unaccented, not stemmed.
+VOCABULARY_CONFIG = "simple_unaccent"
+
+# PostgreSQL refuses a tsvector over 1 MB; text is cut well before that and flagged.
+MAX_BODY_CHARACTERS = 600_000
+MAX_PAGE_CHARACTERS = 200_000
+
+
+def document_vector() -> SearchVector:
+    """Title and author names weigh A, topics and abstract B, the full text C."""
+    return (
+        SearchVector("title", "authors_text", weight="A", config=CONFIG)
+        + SearchVector("topics_text", "abstract", weight="B", config=CONFIG)
+        + SearchVector("body", weight="C", config=CONFIG)
+    )
+
+
+def page_vector() -> SearchVector:
+    return SearchVector("text", weight="C", config=CONFIG)
