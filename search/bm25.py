@@ -153,3 +153,79 @@ WORDS_REMOVE_SQL = f"""
     UPDATE search_searchword w SET df = GREATEST(w.df - locked.n, 0)
       FROM locked WHERE w.id = locked.id
 """
+
+# Field lengths alone, for a rebuild's first pass (the postings pass measures them again).
+LENGTHS_SQL = f"""
+    WITH lengths AS (
+        SELECT doc, sum(tfa) AS lena, sum(tfb) AS lenb, sum(tfc) AS lenc
+          FROM ({LEXEMES_SQL}) lexemes GROUP BY doc
+    )
+    UPDATE search_searchdocument d
+       SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+      FROM lengths l
+     WHERE d.publication_id = l.doc
+"""
+
+TRUNCATE_SQL = """
+    TRUNCATE search_searchposting, search_searchpage, search_searchdocument, search_searchterm,
+             search_searchword
+"""
+
+# After a bulk build, every document frequency counted once from the postings.
+RECOUNT_DF_SQL = """
+    UPDATE search_searchterm t SET df = c.n
+      FROM (SELECT term_id, count(*) AS n FROM search_searchposting GROUP BY term_id) c
+     WHERE t.id = c.term_id
+"""
+
+# A publication's search document, built from the catalogue in SQL: title and subtitle, names in
+# byline order, topics by name, the pages' text as the body (cut at max_body), and the copies
+# that filters and facets read. Drafts are never indexed.
+DOCUMENTS_SQL = """
+    INSERT INTO search_searchdocument AS d (
+        publication_id, title, authors_text, topics_text, abstract, body, truncated, status,
+        publication_date, type, topic_ids, author_ids, length_a, length_b, length_c, indexed_at)
+    SELECT p.id, concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')),
+           coalesce(a.names, ''), coalesce(t.names, ''), p.abstract,
+           left(coalesce(b.body, ''), %(max_body)s),
+           coalesce(length(b.body) > %(max_body)s OR b.page_cut, FALSE),
+           p.status, p.publication_date, p.type, coalesce(t.ids, '{}'), coalesce(a.ids, '{}'),
+           0, 0, 0, now()
+      FROM publications_publication p
+      LEFT JOIN LATERAL (
+           SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id) AS names,
+                  array_agg(au.id ORDER BY pa.position, pa.id) AS ids
+             FROM publications_publicationauthor pa
+             JOIN publications_author au ON au.id = pa.author_id
+            WHERE pa.publication_id = p.id) a ON TRUE
+      LEFT JOIN LATERAL (
+           SELECT string_agg(tp.name, ' ' ORDER BY tp.name) AS names,
+                  array_agg(tp.id ORDER BY tp.id) AS ids
+             FROM publications_publication_topics pt
+             JOIN publications_topic tp ON tp.id = pt.topic_id
+            WHERE pt.publication_id = p.id) t ON TRUE
+      LEFT JOIN LATERAL (
+           SELECT string_agg(pg.text, E'\n\n' ORDER BY pg.number) AS body,
+                  bool_or(length(pg.text) > %(max_page)s) AS page_cut
+             FROM publications_publicationpage pg
+            WHERE pg.publication_id = p.id) b ON TRUE
+     WHERE p.id = ANY(%(ids)s) AND p.status <> 'draft'
+    ON CONFLICT (publication_id) DO UPDATE SET
+        title = EXCLUDED.title, authors_text = EXCLUDED.authors_text,
+        topics_text = EXCLUDED.topics_text, abstract = EXCLUDED.abstract,
+        body = EXCLUDED.body, truncated = EXCLUDED.truncated, status = EXCLUDED.status,
+        publication_date = EXCLUDED.publication_date, type = EXCLUDED.type,
+        topic_ids = EXCLUDED.topic_ids, author_ids = EXCLUDED.author_ids,
+        indexed_at = EXCLUDED.indexed_at
+    RETURNING d.publication_id, d.truncated
+"""
+
+DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"
+
+PAGES_SQL = """
+    INSERT INTO search_searchpage (document_id, number, text)
+    SELECT pg.publication_id, pg.number, left(pg.text, %(max_page)s)
+      FROM publications_publicationpage pg
+      JOIN search_searchdocument d ON d.publication_id = pg.publication_id
+     WHERE pg.publication_id = ANY(%(ids)s)
+"""

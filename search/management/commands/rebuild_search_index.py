@@ -1,0 +1,28 @@
+"""Rebuild the whole search index from the catalogue, with a progress bar."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from publications.models import Publication, Status
+from search.indexing import rebuild
+
+
+class Command(BaseCommand):
+    help = "Rebuild every search document, page and posting from the catalogue."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size, **options):
+        total = Publication.objects.exclude(status=Status.DRAFT).count()
+        # Two passes over the publications: documents, then postings.
+        with tqdm(
+            total=2 * total,
+            unit="doc",
+            desc="Indexing",
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            count = rebuild(batch_size=batch_size, progress=bar.update)
+        self.stdout.write(f"Indexed {count} publications.")

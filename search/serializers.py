@@ -1,0 +1,43 @@
+"""The search API's JSON, exactly as DESIGN.md specifies it (extended with paging details)."""
+
+from __future__ import annotations
+
+from publications.models import Publication
+from search.engine import Result, SearchOutcome, SearchRequest
+
+
+def outcome_as_json(outcome: SearchOutcome, request: SearchRequest, *, total_index: int) -> dict:
+    return {
+        "count": outcome.count,
+        "count_is_estimate": outcome.count_is_estimate,
+        "total_index": total_index,
+        "page": request.page,
+        "page_size": request.page_size,
+        "results": [result_as_json(result) for result in outcome.results],
+        "facets": outcome.facets.as_dict(),
+        "facets_are_estimates": outcome.facets.estimated,
+        "exact_ranking": outcome.exact_ranking,
+        "suggestion": outcome.suggestion,
+    }
+
+
+def result_as_json(result: Result) -> dict:
+    publication: Publication = result.publication
+    return {
+        "slug": publication.slug,
+        "title": publication.title,
+        "url": publication.get_absolute_url(),
+        "published": publication.publication_date.isoformat(),
+        "type": publication.type,
+        "type_label": publication.get_type_display(),
+        "authors": [_named(author) for author in publication.ordered_authors],
+        "topics": [_named(topic) for topic in publication.topics.all()],
+        "score": result.score,
+        # Escaped text with our own <mark> tags only (search/snippets.py).
+        "snippet": result.snippet,
+        "pages": result.pages,
+    }
+
+
+def _named(entry) -> dict[str, str]:
+    return {"name": entry.name, "slug": entry.slug}
