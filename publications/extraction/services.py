@@ -174,13 +174,15 @@ def extraction_store(*, extraction: Extraction, result: dict, seconds: float) ->
         if current is None:
             return "superseded"
         pages = result["pages"]
-        _replace_pages(current.publication_id, pages)
+        flags = list(result["flags"])
+        if _replace_pages(current.publication_id, pages):
+            flags.append(ExtractionFlag.INDEX_TRUNCATED)
         current.engine = result["engine"]
         current.page_errors = result["page_errors"]
         current.pages = len(pages)
         current.characters = sum(len(page) for page in pages)
         current.extracted_sha256 = current.sha256
-        _finish(current, flags=result["flags"], seconds=seconds)
+        _finish(current, flags=flags, seconds=seconds)
     return ExtractionStatus.DONE
 
 
@@ -200,7 +202,8 @@ def extraction_fail(
     return ExtractionStatus.FAILED
 
 
-def _replace_pages(publication_id: int, pages: list[str] | None) -> None:
+def _replace_pages(publication_id: int, pages: list[str] | None) -> bool:
+    """Store the pages and index them; True when the index had to cut the text."""
     PublicationPage.objects.filter(publication_id=publication_id).delete()
     PublicationPage.objects.bulk_create(
         PublicationPage(publication_id=publication_id, number=number, text=text)
@@ -209,7 +212,7 @@ def _replace_pages(publication_id: int, pages: list[str] | None) -> None:
     Publication.objects.filter(pk=publication_id).update(
         page_count=len(pages) if pages is not None else None
     )
-    index_publication(publication_id)
+    return index_publication(publication_id)
 
 
 def extraction_release(*, extraction: Extraction, detail: str) -> None:
