@@ -121,7 +121,9 @@ def _within(condition: Condition, ids: list[int]) -> Condition:
 def _count(matching: Condition, terms: list[Term], documents: int, filters: Filters):
     """Exact up to 10,000 when counting is cheap; otherwise an estimate from the document
     frequencies (the chance a document holds any of the terms), scaled by the filters."""
-    if sum(term.df for term in terms) <= COUNTABLE_POSTINGS:
+    within = Condition(matching.sql[:-1], matching.params)  # the filters, without the terms
+    narrow = filters.active and _capped_count(within, EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT
+    if narrow or sum(term.df for term in terms) <= COUNTABLE_POSTINGS:
         count = _capped_count(matching, EXACT_COUNT_LIMIT + 1)
         if count <= EXACT_COUNT_LIMIT:
             return count, False
@@ -130,8 +132,7 @@ def _count(matching: Condition, terms: list[Term], documents: int, filters: Filt
         miss *= 1 - min(term.df, documents) / max(documents, 1)
     estimate = documents * (1 - miss)
     if filters.active:
-        visible = Condition(matching.sql[:-1], matching.params)
-        estimate *= min(1.0, _capped_count(visible, EXACT_COUNT_LIMIT) / max(documents, 1))
+        estimate *= min(1.0, _capped_count(within, EXACT_COUNT_LIMIT) / max(documents, 1))
     return max(int(estimate), EXACT_COUNT_LIMIT + 1 if not filters.active else 0), True
 
 

@@ -3,6 +3,7 @@ its own transaction, whenever a publication's text, metadata or status changes."
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 from django.db import connection, transaction
@@ -10,9 +11,15 @@ from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
 from search import bm25
-from search.models import SearchDocument, SearchStats
+from search.models import SearchDocument, SearchPage, SearchPosting, SearchStats
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
+# Built once after a full rebuild rather than row by row during it.
+BULK_BUILT_INDEXES = {
+    "search_posting_impact",
+    "search_page_vector_gin",
+    "search_doc_vector_gin",
+}
 # PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
 PROGRAM_LIMIT_EXCEEDED = "54000"
 
@@ -152,28 +159,65 @@ def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
 def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the catalogue in two passes: documents first, so the
     collection statistics are measured on all of them, then every posting with those statistics
-    (one pass would score early documents against a half-built collection)."""
+    (one pass would score early documents against a half-built collection). Search finds less
+    until it is done: the tables are emptied, and their indexes built once, at the end."""
     ids = list(
         Publication.objects.exclude(status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
     )
     with connection.cursor() as cursor:
         cursor.execute(bm25.TRUNCATE_SQL)
-    for start in range(0, len(ids), batch_size):
-        with transaction.atomic():
-            batch = _indexable(ids[start : start + batch_size])
-            write_documents(batch)
-            _execute(bm25.LENGTHS_SQL, [publication.pk for publication in batch])
-        if progress:
-            progress(len(batch))
-    stats = refresh_stats()
-    collection = bm25.CollectionStats(
-        stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
-    )
-    for start in range(0, len(ids), batch_size):
-        with transaction.atomic():
-            write_postings(ids[start : start + batch_size], collection)
-        if progress:
-            progress(len(ids[start : start + batch_size]))
+    with _secondary_indexes_built_at_the_end():
+        for batch in _batches(ids, batch_size):
+            with transaction.atomic():
+                _bulk_session()
+                write_documents(_indexable(batch))
+                _execute(bm25.LENGTHS_SQL, batch)
+            if progress:
+                progress(len(batch))
+        stats = refresh_stats()
+        collection = bm25.CollectionStats(
+            stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
+        )
+        for batch in _batches(ids, batch_size):
+            with transaction.atomic():
+                _bulk_session()
+                write_postings(batch, collection)
+            if progress:
+                progress(len(batch))
     with connection.cursor() as cursor:
         cursor.execute(bm25.RECOUNT_DF_SQL)
+        cursor.execute("ANALYZE search_searchposting, search_searchdocument, search_searchpage")
     return len(ids)
+
+
+def _batches(ids: list[int], size: int):
+    return (ids[start : start + size] for start in range(0, len(ids), size))
+
+
+def _bulk_session() -> None:
+    # A batch lost to a crash is rebuilt by running the command again: no need to wait for the
+    # disk at every commit.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+@contextlib.contextmanager
+def _secondary_indexes_built_at_the_end():
+    """Drop the indexes a bulk load would otherwise update row by row; build each once after."""
+    indexes = [
+        (model, index)
+        for model in (SearchPosting, SearchPage, SearchDocument)
+        for index in model._meta.indexes
+        if index.name in BULK_BUILT_INDEXES
+    ]
+    with connection.schema_editor() as editor:
+        for model, index in indexes:
+            editor.remove_index(model, index)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+        with connection.schema_editor() as editor:
+            for model, index in indexes:
+                editor.add_index(model, index)

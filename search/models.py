@@ -87,20 +87,15 @@ class SearchPosting(models.Model):
     """A term in a document with its BM25F impact (the score without the term's IDF), so a query
     reads each term's postings best first, only as deep as it needs."""
 
-    # The unique (document, term) index serves the foreign key; a term is a plain integer, so
-    # the largest table carries no further index.
+    # The largest table: its key is (document, term), and one more index orders it by impact.
+    pk = models.CompositePrimaryKey("document", "term_id")
     document = models.ForeignKey(
-        SearchDocument, on_delete=models.CASCADE, db_index=False, related_name="+"
+        SearchDocument, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     term_id = models.IntegerField()
     impact = models.FloatField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["document", "term_id"], include=["impact"], name="search_posting_doc_term"
-            ),
-        ]
         indexes = [
             models.Index(
                 fields=["term_id", "-impact"],
