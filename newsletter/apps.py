@@ -1,6 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = "Newsletter"
+
+    def ready(self):
+        # The ESP's webhook exists only when an ESP is configured (settings.ANYMAIL_ESP).
+        if apps.is_installed("anymail"):
+            from anymail.signals import tracking
+
+            from newsletter.webhooks import handle_tracking
+
+            tracking.connect(handle_tracking, dispatch_uid="newsletter-suppress")

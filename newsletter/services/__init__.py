@@ -1,0 +1,1 @@
+"""The mailing list's writes with side effects, as `<entity>_<action>` functions."""
