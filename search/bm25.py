@@ -91,31 +91,18 @@ POSTINGS_SQL = f"""
      WHERE s.tf > 0
 """
 
-# Document frequencies move with the postings, row locks taken in id order so two indexing
-# transactions never deadlock on common terms.
-DF_ADD_SQL = """
-    WITH counts AS (
-        SELECT term_id, count(*) AS n FROM search_searchposting
-         WHERE document_id = ANY(%(ids)s) GROUP BY term_id
-    ),
-    locked AS (
-        SELECT t.id, c.n FROM search_searchterm t JOIN counts c ON c.term_id = t.id
-         ORDER BY t.id FOR UPDATE OF t
-    )
-    UPDATE search_searchterm t SET df = t.df + locked.n FROM locked WHERE t.id = locked.id
+# Document frequencies move with the postings. Counted per term from the primary key, then
+# applied from an array by primary key: no plan here depends on the tables' statistics (a bulk
+# load can leave those badly wrong until the next ANALYZE).
+DF_COUNTS_SQL = """
+    SELECT term_id, count(*) FROM search_searchposting
+     WHERE document_id = ANY(%(ids)s) GROUP BY term_id ORDER BY term_id
 """
 
-DF_REMOVE_SQL = """
-    WITH counts AS (
-        SELECT term_id, count(*) AS n FROM search_searchposting
-         WHERE document_id = ANY(%(ids)s) GROUP BY term_id
-    ),
-    locked AS (
-        SELECT t.id, c.n FROM search_searchterm t JOIN counts c ON c.term_id = t.id
-         ORDER BY t.id FOR UPDATE OF t
-    )
-    UPDATE search_searchterm t SET df = GREATEST(t.df - locked.n, 0)
-      FROM locked WHERE t.id = locked.id
+DF_APPLY_SQL = """
+    UPDATE search_searchterm t SET df = GREATEST(t.df + c.n, 0)
+      FROM unnest(%(terms)s::int[], %(deltas)s::int[]) AS c(id, n)
+     WHERE t.id = c.id
 """
 
 DELETE_POSTINGS_SQL = "DELETE FROM search_searchposting WHERE document_id = ANY(%(ids)s)"

@@ -82,7 +82,15 @@ def document_condition(
         )
         condition.params[f"phrase{index}"] = phrase
     for index, item in enumerate(excluded):
-        # Whether a word occurs at all is exact in the document's vector; no page needed.
-        condition.sql.append(f"NOT (d.vector @@ phraseto_tsquery('{CONFIG}', %(excluded{index})s))")
+        # Whether a word occurs at all is exact in the document's vector, but for a phrase
+        # (more than one lexeme) past the vector's position limit, or any word of a document
+        # whose body was cut to fit, only the page that holds it knows (as ranking does).
+        query = f"phraseto_tsquery('{CONFIG}', %(excluded{index})s)"
+        condition.sql.append(
+            f"""NOT (d.vector @@ {query}
+                     OR ((numnode({query}) > 1 OR d.truncated) AND EXISTS (
+                         SELECT 1 FROM search_searchpage p
+                          WHERE p.document_id = d.publication_id AND p.vector @@ {query})))"""
+        )
         condition.params[f"excluded{index}"] = item
     return condition

@@ -22,6 +22,10 @@ BULK_BUILT_INDEXES = {
 }
 # PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
 PROGRAM_LIMIT_EXCEEDED = "54000"
+# One index writer at a time (a transaction-level advisory lock, released at commit): each
+# writer locks term and word rows in several statements (old ones out, new ones in), so two
+# writers whose old and new words cross would otherwise deadlock, one of them failing.
+WRITER_LOCK = 0x5EA4C11
 
 
 def index_publication(publication_id: int) -> bool:
@@ -36,15 +40,16 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
     publications = _indexable(publication_ids)
     listed = {publication.pk for publication in publications}
     with transaction.atomic():
+        _lock_writers()
         _remove([pk for pk in publication_ids if pk not in listed])
         if not publications:
             return set()
         ids = sorted(listed)
-        _execute(bm25.DF_REMOVE_SQL, ids)
+        _move_df(ids, -1)
         _execute(bm25.DELETE_POSTINGS_SQL, ids)
         truncated = write_documents(publications)
         write_postings(ids, current_stats())
-        _execute(bm25.DF_ADD_SQL, ids)
+        _move_df(ids, +1)
     return truncated
 
 
@@ -105,13 +110,20 @@ def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
 
 
 def remove_publication(publication_id: int) -> None:
-    _remove([publication_id])
+    with transaction.atomic():
+        _lock_writers()
+        _remove([publication_id])
+
+
+def _lock_writers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
 
 
 def _remove(ids: list[int]) -> None:
     if not ids:
         return
-    _execute(bm25.DF_REMOVE_SQL, ids)
+    _move_df(ids, -1)
     _execute(bm25.WORDS_REMOVE_SQL, ids)
     SearchDocument.objects.filter(publication_id__in=ids).delete()
 
@@ -149,6 +161,19 @@ def averages(stats: bm25.CollectionStats) -> dict[str, float]:
         "average_b": stats.average_length_b,
         "average_c": stats.average_length_c,
     }
+
+
+def _move_df(ids: list[int], sign: int) -> None:
+    """Add (or take away) these documents' postings to their terms' document frequencies."""
+    with connection.cursor() as cursor:
+        cursor.execute(bm25.DF_COUNTS_SQL, {"ids": ids})
+        counts = cursor.fetchall()
+        if counts:
+            terms, deltas = zip(*counts, strict=True)
+            cursor.execute(
+                bm25.DF_APPLY_SQL,
+                {"terms": list(terms), "deltas": [sign * delta for delta in deltas]},
+            )
 
 
 def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:

@@ -74,7 +74,9 @@ def toggled(path: str, params: QueryDict, key: str, item: dict, selected: list[s
     return Link(label, url_with(path, params, **{key: values}), current, item["count"])
 
 
-def facet_links(path: str, params: QueryDict, outcome: SearchOutcome, selected: dict) -> dict:
+def facet_links(
+    path: str, params: QueryDict, outcome: SearchOutcome, selected: dict
+) -> dict[str, list[Link]]:
     facets = outcome.facets
     return {
         "topics": [
@@ -97,7 +99,9 @@ def _year_link(path: str, params: QueryDict, item: dict, selected: dict) -> Link
     return Link(str(item["year"]), url_with(path, params, **dates), current, item["count"])
 
 
-def sort_links(path: str, params: QueryDict, request: SearchRequest, *, has_words: bool):
+def sort_links(
+    path: str, params: QueryDict, request: SearchRequest, *, has_words: bool
+) -> list[Link]:
     """Relevance, newest, oldest; with no words to rank by, the listing is newest first."""
     current = request.sort
     if not has_words:
@@ -127,7 +131,6 @@ def page_context(
         {topic.slug: topic.name for topic in topics},
         {author.slug: author.name for author in form.authors},
     )
-    has_words = not outcome.query.is_empty
     return {
         "form": form,
         "query": request.query,
@@ -135,11 +138,10 @@ def page_context(
         "outcome": outcome,
         "page_obj": result_page(outcome, request),
         "facets": facet_links(path, params, outcome, selected),
-        "sorts": sort_links(path, params, request, has_words=has_words),
+        "sorts": sort_links(path, params, request, has_words=not outcome.query.is_empty),
         "active": active,
         "topics": topics,
         "selected": selected,
-        "has_words": has_words,
     }
 
 

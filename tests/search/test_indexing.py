@@ -1,0 +1,441 @@
+"""The index stays current after every kind of edit the catalogue makes, its statistics agree
+with a fresh recount, text is normalised, oversized text is cut and flagged, and concurrent
+indexing does not deadlock."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import random
+import string
+import threading
+
+import pytest
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from publications import services
+from publications.extraction import services as extraction
+from publications.models import Extraction, ExtractionFlag, Publication, PublicationPage, Status
+from search import indexing
+from search.filters import Filters
+from search.indexing import index_publication
+from search.models import SearchDocument, SearchPage, SearchWord
+from search.suggestions import suggest
+from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
+from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.pdfs import make_pdf
+from tests.search.indexed import (
+    bulk_indexing,
+    frequency_mismatches,
+    indexed,
+    postings_of,
+    run,
+    titles,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONSISTENT = {"terms": [], "words": []}
+
+
+def saved(**fields) -> Publication:
+    """A publication saved as the admin saves it (status from its date, indexed)."""
+    publication = PublicationFactory.build(**fields)
+    return services.publication_save(publication=publication)
+
+
+def test_publishing_indexes_a_draft_and_unpublishing_removes_it():
+    draft = saved(title="Lighthouse keepers", status=Status.DRAFT)
+    assert titles("lighthouse") == []
+    assert not SearchDocument.objects.filter(publication=draft).exists()
+
+    services.publications_publish(publications=Publication.objects.filter(pk=draft.pk))
+    assert titles("lighthouse") == ["Lighthouse keepers"]
+
+    services.publications_unpublish(publications=Publication.objects.filter(pk=draft.pk))
+    assert titles("lighthouse") == []
+    assert not SearchDocument.objects.filter(publication=draft).exists()
+    assert postings_of(draft.pk) == 0
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_drafts_are_never_indexed():
+    draft = saved(title="Secret lighthouse plans", status=Status.DRAFT)
+    index_publication(draft.pk)
+
+    assert not SearchDocument.objects.filter(publication=draft).exists()
+    assert postings_of(draft.pk) == 0
+    assert run("lighthouse").count == 0
+    assert not SearchWord.objects.filter(word="lighthouse", df__gt=0).exists()
+
+
+def test_editing_the_title_and_abstract_replaces_their_words():
+    publication = saved(title="Lighthouse keepers", abstract="Foghorns at dawn.")
+
+    publication.title = "Harbour pilots"
+    publication.abstract = "Tugboats at dusk."
+    services.publication_save(publication=publication)
+
+    assert titles("lighthouse") == []
+    assert titles("foghorns") == []
+    assert titles("harbour") == ["Harbour pilots"]
+    assert titles("tugboats") == ["Harbour pilots"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_a_new_byline_and_topics_are_searchable_once_reindexed():
+    old = AuthorFactory(name="Ada Quennell")
+    new = AuthorFactory(name="Brigitte Ostrander")
+    topic = TopicFactory(name="Maritime law")
+    publication = saved(title="Harbour pilots")
+    services.publication_set_authors(publication=publication, authors=[old])
+    services.publication_reindex(publication=publication)
+
+    services.publication_set_authors(publication=publication, authors=[new])
+    services.publication_set_topics(publication=publication, topics=[topic])
+    services.publication_reindex(publication=publication)
+
+    assert titles("quennell") == []
+    assert titles("ostrander") == ["Harbour pilots"]
+    assert titles("maritime") == ["Harbour pilots"]
+    assert titles("", filters=Filters(author_ids=(new.pk,))) == ["Harbour pilots"]
+    assert titles("", filters=Filters(author_ids=(old.pk,))) == []
+    assert titles("harbour", filters=Filters(topic_ids=(topic.pk,))) == ["Harbour pilots"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+
+
+@pytest.mark.parametrize("entry_kind", ["author", "topic"])
+def test_a_rename_reindexes_the_publications_concerned_once_committed(
+    entry_kind, eager_tasks, django_capture_on_commit_callbacks
+):
+    entry = (AuthorFactory if entry_kind == "author" else TopicFactory)(name="Ada Quennell")
+    publication = saved(title="Harbour pilots")
+    if entry_kind == "author":
+        services.publication_set_authors(publication=publication, authors=[entry])
+    else:
+        services.publication_set_topics(publication=publication, topics=[entry])
+    services.publication_reindex(publication=publication)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry.name = "Brigitte Ostrander"
+        services.catalogue_entry_save(entry=entry, old_name="Ada Quennell")
+        # Until the rename commits, the index still holds the old name.
+        assert titles("quennell") == ["Harbour pilots"]
+
+    assert len(callbacks) == 1
+    assert titles("quennell") == []
+    assert titles("ostrander") == ["Harbour pilots"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+def _pdf(pages: list[str], name: str = "report.pdf") -> File:
+    return File(io.BytesIO(make_pdf(pages)), name=name)
+
+
+def _extract(publication: Publication) -> None:
+    publication.refresh_from_db()
+    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+
+
+def test_extracted_pages_are_searchable_and_a_new_pdf_replaces_them(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks():  # the extraction task is run here instead
+        publication = services.publication_save(
+            publication=PublicationFactory.build(title="Annual review"),
+            pdf=_pdf(["Opening remarks.", "The lighthouse budget grew."]),
+        )
+    _extract(publication)
+
+    outcome = run("lighthouse")
+    assert [result.publication.pk for result in outcome.results] == [publication.pk]
+    assert outcome.results[0].pages == [2]
+
+    with django_capture_on_commit_callbacks():
+        services.publication_save(publication=publication, pdf=_pdf(["Foghorn costs fell."]))
+    _extract(publication)
+
+    assert titles("lighthouse") == []
+    assert titles("foghorn") == ["Annual review"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_removing_the_pdf_removes_its_text_from_the_index(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        publication = services.publication_save(
+            publication=PublicationFactory.build(title="Annual review"),
+            pdf=_pdf(["The lighthouse budget grew."]),
+        )
+    _extract(publication)
+    assert titles("lighthouse") == ["Annual review"]
+
+    with django_capture_on_commit_callbacks():
+        services.publication_save(publication=publication, remove_pdf=True)
+
+    assert titles("lighthouse") == []
+    assert not SearchPage.objects.filter(document_id=publication.pk).exists()
+    assert titles("annual") == ["Annual review"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_deleting_a_publication_deletes_its_search_documents_and_postings():
+    publication = indexed(title="Lighthouse keepers", pages=["Foghorns at dawn."])
+    indexed(title="Harbour pilots")
+
+    publication.delete()
+
+    assert not SearchDocument.objects.filter(publication_id=publication.pk).exists()
+    assert not SearchPage.objects.filter(document_id=publication.pk).exists()
+    assert postings_of(publication.pk) == 0
+    assert titles("lighthouse") == []
+
+
+def test_deleting_a_publication_leaves_frequencies_and_suggestions_consistent():
+    publication = indexed(title="Lighthouse keepers")
+    indexed(title="Harbour pilots")
+
+    # The way staff delete (the admin's delete view and action call this service).
+    services.publications_delete(publications=Publication.objects.filter(pk=publication.pk))
+
+    assert suggest(["lighthuose"]) is None
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_a_scheduled_publication_is_hidden_until_its_date(monkeypatch):
+    today = timezone.localdate()
+    scheduled = saved(title="Lighthouse futures", publication_date=today + datetime.timedelta(1))
+    saved(title="Lighthouse history")
+
+    assert scheduled.status == Status.SCHEDULED
+    outcome = run("lighthouse")
+    assert [result.publication.title for result in outcome.results] == ["Lighthouse history"]
+    assert outcome.count == 1
+    assert [item["count"] for item in outcome.facets.years] == [1]
+    assert titles("", sort="newest") == ["Lighthouse history"]
+
+    # The next day, without any re-indexing.
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(1))
+
+    assert sorted(titles("lighthouse")) == ["Lighthouse futures", "Lighthouse history"]
+    assert run("lighthouse").count == 2
+
+
+def test_frequencies_match_a_fresh_recount_after_a_run_of_edits(
+    django_capture_on_commit_callbacks, eager_tasks
+):
+    author = AuthorFactory(name="Ada Quennell")
+    first = saved(title="Lighthouse keepers", abstract="Harbour lights and foghorns.")
+    second = saved(title="Harbour pilots", abstract="Lights, tugboats and foghorns.")
+    third = indexed(title="Foghorn acoustics", pages=["Harbour lights at dusk.", "Tugboats."])
+    steps = []
+
+    first.title = "Lighthouse keepers and pilots"
+    services.publication_save(publication=first)
+    steps.append(frequency_mismatches())
+    services.publication_set_authors(publication=second, authors=[author])
+    services.publication_reindex(publication=second)
+    steps.append(frequency_mismatches())
+    services.publications_unpublish(publications=Publication.objects.filter(pk=third.pk))
+    steps.append(frequency_mismatches())
+    services.publications_publish(publications=Publication.objects.filter(pk=third.pk))
+    steps.append(frequency_mismatches())
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Brigitte Ostrander"
+        services.catalogue_entry_save(entry=author, old_name="Ada Quennell")
+    steps.append(frequency_mismatches())
+    PublicationPage.objects.filter(publication=third).update(text="Only foghorns now.")
+    index_publication(third.pk)
+    steps.append(frequency_mismatches())
+
+    assert steps == [CONSISTENT] * 6
+
+
+def test_accents_are_folded_in_documents_and_queries():
+    indexed(title="Résumé of the Çatalhöyük excavation", authors=[AuthorFactory(name="José Núñez")])
+    indexed(title="A resume of naive cafe culture")
+
+    assert titles("resume catalhoyuk")[0] == "Résumé of the Çatalhöyük excavation"
+    assert titles("nunez") == ["Résumé of the Çatalhöyük excavation"]
+    assert titles("naïve café") == ["A resume of naive cafe culture"]
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(char) + 0xFEE0) if char.isalpha() else char for char in text)
+
+
+def test_ligatures_and_full_width_letters_are_normalised():
+    indexed(title="Eﬃcient ﬁnancing of ﬂeets")
+    indexed(title="Financing offices", pages=[f"Full-width {_full_width('ferries')}."])
+
+    assert titles("efficient") == ["Eﬃcient ﬁnancing of ﬂeets"]
+    assert sorted(titles("financing")) == ["Eﬃcient ﬁnancing of ﬂeets", "Financing offices"]
+    assert titles("ﬂeets") == ["Eﬃcient ﬁnancing of ﬂeets"]
+    assert titles(_full_width("financing offices"))[0] == "Financing offices"
+    assert titles("ferries") == ["Financing offices"]
+
+
+def _filler(characters: int, marker: str) -> str:
+    words = (marker + " " + "committee accounts review ") * (characters // 33 + 1)
+    return words[:characters]
+
+
+def _huge(title: str = "Huge report") -> Publication:
+    """800,000 characters over four pages: 'lighthouse' on the first, 'zanzibar' at the end of
+    the last, past the body's limit (each page is under the page limit)."""
+    pages = [_filler(MAX_PAGE_CHARACTERS - 10, "harbour")] * 4
+    pages[0] = "lighthouse " + pages[0]
+    pages[3] = pages[3][:-20] + " zanzibar"
+    with bulk_indexing():
+        return indexed(title=title, pages=pages)
+
+
+def test_text_past_the_body_limit_is_indexed_up_to_it_and_flagged():
+    publication = _huge()
+
+    assert index_publication(publication.pk) is True
+    document = SearchDocument.objects.get(publication=publication)
+    assert document.truncated
+    assert len(document.body) <= MAX_BODY_CHARACTERS
+    assert titles("lighthouse") == ["Huge report"]
+    assert run("lighthouse").count == 1
+
+
+def test_a_minus_word_excludes_a_document_holding_it_past_the_body_limit():
+    _huge()
+    indexed(title="Harbour notes")
+
+    assert titles("harbour -zanzibar") == ["Harbour notes"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A document's postings come from its pages (each under the page limit), its "
+    "vector from the body cut at MAX_BODY_CHARACTERS: a word past the body's limit ranks the "
+    "document (with a page hit) while the count and facets, read from the vector, leave it out "
+    "('1 result' listing 2). Either index pages only up to the body's cut or count from the "
+    "postings; reported to the lead",
+)
+def test_a_word_past_the_body_limit_is_counted_as_it_is_ranked():
+    _huge()
+    indexed(title="Zanzibar notes")
+
+    outcome = run("zanzibar")
+
+    assert outcome.count == len(outcome.results)
+
+
+def test_text_whose_vector_would_pass_one_megabyte_is_cut_until_it_fits():
+    rng = random.Random(3)
+
+    def unique_words(characters: int) -> str:
+        return " ".join(
+            "".join(rng.choices(string.ascii_lowercase, k=9)) for _ in range(characters // 10)
+        )
+
+    pages = ["lighthouse " + unique_words(150_000) for _ in range(4)]
+
+    with bulk_indexing():
+        publication = indexed(title="Word list", pages=pages)
+
+    document = SearchDocument.objects.get(publication=publication)
+    assert document.truncated
+    assert len(document.body) < sum(len(page) for page in pages)
+    assert titles("lighthouse") == ["Word list"]
+
+
+def test_extraction_flags_text_the_index_had_to_cut(django_capture_on_commit_callbacks):
+    publication = PublicationFactory(title="Huge report", pdf_sha256="a" * 64)
+    with django_capture_on_commit_callbacks():
+        extraction.extraction_request(publication=publication)
+    claimed = extraction.extraction_claim(publication_id=publication.pk, sha256="a" * 64)
+    pages = [_filler(MAX_PAGE_CHARACTERS - 10, "harbour")] * 4
+    result = {"pages": pages, "flags": [], "engine": "pypdf", "page_errors": []}
+
+    with bulk_indexing():
+        extraction.extraction_store(extraction=claimed, result=result, seconds=1.0)
+
+    assert Extraction.objects.get(publication=publication).flags == [ExtractionFlag.INDEX_TRUNCATED]
+    assert SearchDocument.objects.get(publication=publication).truncated
+    assert titles("harbour") == ["Huge report"]
+
+
+# Concurrency: each thread has its own database connection, so these tests commit.
+
+
+def _in_threads(work, arguments, *, timeout: float = 60) -> list[str]:
+    """Run work(argument) in one thread each; the errors they raised (none hang: joined with a
+    timeout, and a thread still running counts as an error)."""
+    errors: list[str] = []
+
+    def run_one(argument):
+        try:
+            with transaction.atomic():
+                work(argument)
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run_one, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    errors += [f"{thread.name} still running" for thread in threads if thread.is_alive()]
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_indexing_of_publications_sharing_words_does_not_deadlock():
+    words = "lighthouse harbour foghorn tugboat pilot keeper beacon"
+    publications = [
+        PublicationFactory(title=f"{words} {n}", abstract=words, status=Status.PUBLISHED)
+        for n in range(4)
+    ]
+    for publication in publications:
+        PublicationPage.objects.create(publication=publication, number=1, text=words * 20)
+
+    def index_repeatedly(publication):
+        for _ in range(5):
+            index_publication(publication.pk)
+
+    assert _in_threads(index_repeatedly, publications) == []
+    assert len(titles("lighthouse")) == 4
+    assert frequency_mismatches() == CONSISTENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_that_swap_words_between_publications_do_not_deadlock(monkeypatch):
+    first = PublicationFactory(title="alpha bravo", abstract="", status=Status.PUBLISHED)
+    second = PublicationFactory(title="charlie delta", abstract="", status=Status.PUBLISHED)
+    index_publication(first.pk)
+    index_publication(second.pk)
+    # Both transactions have taken out their old words before either writes its new ones:
+    # the interleaving that deadlocked when each took its row locks in two separate passes.
+    both_removed = threading.Barrier(2, timeout=3)
+    write_documents = indexing._write_documents
+
+    def after_removal(*args, **kwargs):
+        # A broken barrier: the other transaction waits for this one, serialised as it should.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_removed.wait()
+        return write_documents(*args, **kwargs)
+
+    monkeypatch.setattr(indexing, "_write_documents", after_removal)
+
+    def take_all_words(publication):
+        Publication.objects.filter(pk=publication.pk).update(title="alpha bravo charlie delta")
+        index_publication(publication.pk)
+
+    assert _in_threads(take_all_words, [first, second]) == []
+    assert len(titles("alpha charlie")) == 2
+    assert frequency_mismatches() == CONSISTENT
