@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint format stop services bench seeds clean
+.PHONY: install run serve test lint format stop services bench seeds clean
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ services: $(STAMP)
 
 run: services
 	$(PY) -m config.devserver --port $(PORT)
+
+# Production-style: deployment checks, collectstatic, migrate, then gunicorn (README "Production").
+serve: services
+	$(PY) -m config.serve
 
 test: services
 	$(PY) manage.py makemigrations --check --dry-run

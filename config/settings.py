@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,12 +31,15 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1/0 or true/false, not {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = ENV.get(name, "").strip()
     try:
-        return int(value) if value else default
+        number = int(value) if value else default
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -120,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "publications.context_processors.site",
+                "newsletter.context_processors.mailing_list",
             ],
         },
     },
@@ -199,12 +204,32 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds per SMTP operation, so a stuck server frees
+# An email service provider through django-anymail instead of SMTP: ANYMAIL_ESP=postmark with
+# POSTMARK_SERVER_TOKEN; its bounce and complaint webhook (/anymail/postmark/tracking/) takes
+# ANYMAIL_WEBHOOK_SECRET ("user:password", in the webhook URL as basic auth).
+ANYMAIL_ESP = ENV.get("ANYMAIL_ESP", "").strip().lower()
+if ANYMAIL_ESP:
+    ESP_BACKENDS = {"postmark": "anymail.backends.postmark.EmailBackend"}
+    if ANYMAIL_ESP not in ESP_BACKENDS:
+        raise ImproperlyConfigured(f"ANYMAIL_ESP must be one of {sorted(ESP_BACKENDS)}")
+    INSTALLED_APPS.append("anymail")
+    EMAIL_BACKEND = ESP_BACKENDS[ANYMAIL_ESP]
+    ANYMAIL = {
+        "POSTMARK_SERVER_TOKEN": ENV.get("POSTMARK_SERVER_TOKEN", ""),
+        "WEBHOOK_SECRET": ENV.get("ANYMAIL_WEBHOOK_SECRET", ""),
+    }
+    if not ANYMAIL["POSTMARK_SERVER_TOKEN"] or not ANYMAIL["WEBHOOK_SECRET"]:
+        raise ImproperlyConfigured(
+            "ANYMAIL_ESP=postmark needs POSTMARK_SERVER_TOKEN and ANYMAIL_WEBHOOK_SECRET."
+        )
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <updates@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the hashed, compressed copies WhiteNoise serves (`make serve`).
+STATIC_ROOT = Path(ENV.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(ENV.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -232,27 +257,33 @@ USE_TZ = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# SAMEORIGIN, not DENY: our publication pages embed our own PDFs.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# DENY, and frame-ancestors 'none' below: only the inline PDF view lets our own pages frame it
+# (publications/views.py).
+X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'self'"],
         "frame-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
     }
 }
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies in front append to X-Forwarded-For; the client address is read that many
+# entries from the right (config/ratelimit.py), and only when BEHIND_PROXY is on.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the domain and all its subdomains to HTTPS for good: an opt-in.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -264,6 +295,65 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Production profile: web server, admin login lockout, S3 media (README "Production") ------
+# The web server, read by config/gunicorn.py (`make serve`).
+WEB_HOST = ENV.get("WEB_HOST", "127.0.0.1")  # 0.0.0.0 in a container
+PORT = env_int("PORT", 8000, minimum=1)
+# Processes, and threads in each: a slow PDF download holds a thread, not a whole process.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9), minimum=1)
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+WEB_TIMEOUT = env_int("WEB_TIMEOUT", 60, minimum=1)  # seconds before a stuck worker is restarted
+
+# Admin login lockout (django-axes): after this many failed logins from one client address, that
+# address is refused (429) until the cool-off has passed since its last failure. The address is
+# the one the rate limits use: X-Forwarded-For only with BEHIND_PROXY, read from the right.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ADMIN_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Media on S3-compatible storage when a bucket is configured (django-storages). PDFs and covers
+# are served through our views (draft check, Range requests), so objects stay private and no
+# signed URLs are made. Without keys, boto3's own chain applies (an instance role, ~/.aws).
+AWS_STORAGE_BUCKET_NAME = ENV.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = ENV.get("AWS_S3_ENDPOINT_URL", "").strip()
+    AWS_ACCESS_KEY_ID = ENV.get("AWS_ACCESS_KEY_ID", "").strip()
+    AWS_SECRET_ACCESS_KEY = ENV.get("AWS_SECRET_ACCESS_KEY", "").strip()
+    if AWS_S3_ENDPOINT_URL and not AWS_S3_ENDPOINT_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"AWS_S3_ENDPOINT_URL must be an http(s):// URL, not {AWS_S3_ENDPOINT_URL!r}"
+        )
+    if bool(AWS_ACCESS_KEY_ID) != bool(AWS_SECRET_ACCESS_KEY):
+        raise ImproperlyConfigured(
+            "Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+            "region_name": ENV.get("AWS_S3_REGION_NAME", "").strip() or None,
+            "access_key": AWS_ACCESS_KEY_ID or None,
+            "secret_key": AWS_SECRET_ACCESS_KEY or None,
+            "location": ENV.get("AWS_LOCATION", "").strip("/ "),  # a key prefix in the bucket
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # A file read whole (the worker's copy) spills to disk past this, not all in memory.
+            "max_memory_size": 16 * 1024 * 1024,
+        },
+    }
+
 # --- Catalogue ----------------------------------------------------------------------------------
 PUBLICATIONS_PER_PAGE = env_int("PUBLICATIONS_PER_PAGE", 20)
 TOTAL_INDEX_CACHE_SECONDS = env_int("TOTAL_INDEX_CACHE_SECONDS", 300)
@@ -273,7 +363,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner, on every command
+    },
 }
 
 # --- PDF text extraction ------------------------------------------------------------------------
@@ -287,4 +380,55 @@ EXTRACTION_SWEEP_INTERVAL = env_int("EXTRACTION_SWEEP_INTERVAL", 60)
 CELERY_BEAT_SCHEDULE["extraction-sweep"] = {
     "task": "publications.tasks.sweep_extractions",
     "schedule": EXTRACTION_SWEEP_INTERVAL,
+}
+
+# --- Mailing list -------------------------------------------------------------------------------
+NEWSLETTER_LIST_ID = ENV.get(
+    "NEWSLETTER_LIST_ID", f"updates.{SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}"
+)
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 3600)  # seconds
+# The per-address cap, always on: at most this many confirmation emails per address per 24 h,
+# and none sooner than the interval after the last (a double click sends one).
+NEWSLETTER_CONFIRMATIONS_PER_DAY = env_int("NEWSLETTER_CONFIRMATIONS_PER_DAY", 3)
+NEWSLETTER_CONFIRMATION_INTERVAL = env_int("NEWSLETTER_CONFIRMATION_INTERVAL", 60)  # seconds
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)  # emails per SMTP connection
+NEWSLETTER_SEND_LEASE = env_int("NEWSLETTER_SEND_LEASE", 300)  # seconds a claimed batch is held
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
+NEWSLETTER_RETRY_BACKOFF = env_int("NEWSLETTER_RETRY_BACKOFF", 60)  # seconds, doubled each time
+# Publications first public longer ago than this are never announced (no blast of old items).
+NEWSLETTER_ANNOUNCE_MAX_AGE = env_int("NEWSLETTER_ANNOUNCE_MAX_AGE", 3 * 24 * 3600)
+# The periodic run leaves alone a batch still growing (an import in progress) for this long.
+NEWSLETTER_ANNOUNCE_SETTLE = env_int("NEWSLETTER_ANNOUNCE_SETTLE", 30)
+NEWSLETTER_ANNOUNCE_INTERVAL = env_int("NEWSLETTER_ANNOUNCE_INTERVAL", 60)
+NEWSLETTER_SWEEP_INTERVAL = env_int("NEWSLETTER_SWEEP_INTERVAL", 60)
+NEWSLETTER_PURGE_INTERVAL = env_int("NEWSLETTER_PURGE_INTERVAL", 3600)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "newsletter-announce": {
+            "task": "newsletter.tasks.announce_new_publications",
+            "schedule": NEWSLETTER_ANNOUNCE_INTERVAL,
+            "kwargs": {"settle_seconds": NEWSLETTER_ANNOUNCE_SETTLE},
+        },
+        "newsletter-sweep": {
+            "task": "newsletter.tasks.sweep_campaigns",
+            "schedule": NEWSLETTER_SWEEP_INTERVAL,
+        },
+        "newsletter-purge": {
+            "task": "newsletter.tasks.purge_pending_subscribers",
+            "schedule": NEWSLETTER_PURGE_INTERVAL,
+        },
+    }
+)
+
+# --- Rate limits (config/ratelimit.py) ----------------------------------------------------------
+# On when DEBUG is off; off under development defaults unless RATELIMIT_ENABLED says otherwise.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", default=not DEBUG)
+SIGNUP_RATE_LIMIT = ENV.get("SIGNUP_RATE_LIMIT", "10/h")
+SEARCH_API_RATE_LIMIT = ENV.get("SEARCH_API_RATE_LIMIT", "120/m")  # per client address
+
+# --- Search -------------------------------------------------------------------------------------
+SEARCH_STATS_INTERVAL = env_int("SEARCH_STATS_INTERVAL", 600)  # seconds between BM25 statistics
+CELERY_BEAT_SCHEDULE["search-statistics"] = {
+    "task": "search.tasks.refresh_statistics",
+    "schedule": SEARCH_STATS_INTERVAL,
 }

@@ -55,7 +55,8 @@ def open_graph(publication: Publication, publisher: Publisher) -> list[tuple[str
         ("article:published_time", date),
     ]
     if publication.cover_image:
-        tags.append(("og:image", publisher.url + publication.cover_image.url))
+        cover = reverse("publications:cover", args=[publication.slug])
+        tags.append(("og:image", publisher.url + cover))
     tags += [
         ("article:author", publisher.url + author.get_absolute_url())
         for author in publication.ordered_authors

@@ -2,24 +2,34 @@
 Range requests (RFC 9110 §14) so viewers can fetch the pages they show and large files resume.
 
 The file is read through Django's storage API in chunks, never whole, so the same code serves
-local files and S3-compatible storage.
+local files and S3-compatible storage (where only the bytes asked for are fetched).
 """
 
 from __future__ import annotations
 
+import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import content_disposition_header
 
 from publications.models import Publication
 
 CHUNK_SIZE = 64 * 1024
 RANGE_SPEC = re.compile(r"^bytes=(\d*)-(\d*)$")
 PUBLIC_MAX_AGE = 60 * 60
+# What a download's plain `filename` may hold: nothing that could end the quoted string, the
+# header line or the path (RFC 6266 §4.3 asks for exactly such an ASCII fallback).
+UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+FILENAME_PARTS = re.compile(r"(?P<stem>.*?)(?P<extension>\.[A-Za-z0-9]{1,8})?", re.DOTALL)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029/\\]+")
+FILENAME_MAX = 150
+# Cover images are checked by Pillow on upload; served only under these types, never as HTML.
+COVER_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"}
 
 
 class RangeNotSatisfiable(Exception):
@@ -65,8 +75,13 @@ class FileRangeIterator:
 
     def __init__(self, file, byte_range: ByteRange, chunk_size: int = CHUNK_SIZE):
         self.file, self.range, self.chunk_size = file, byte_range, chunk_size
+        self.body = None
 
     def __iter__(self):
+        remote = getattr(self.file, "obj", None)  # django-storages' S3File: its boto3 Object
+        if remote is not None:
+            yield from self._ranged_get(remote)
+            return
         self.file.seek(self.range.start)
         remaining = self.range.length
         while remaining > 0:
@@ -76,8 +91,30 @@ class FileRangeIterator:
             remaining -= len(chunk)
             yield chunk
 
+    def _ranged_get(self, remote):
+        """One GET for just this range, streamed, rather than the whole object spooled first."""
+        if self.range.length <= 0:
+            return
+        self.body = remote.get(Range=f"bytes={self.range.start}-{self.range.end}")["Body"]
+        yield from self.body.iter_chunks(self.chunk_size)
+
     def close(self) -> None:
+        if self.body is not None:
+            self.body.close()
         self.file.close()
+
+
+def content_disposition(*, attachment: bool, filename: str) -> str:
+    """An RFC 6266 Content-Disposition: a plain ASCII `filename` that no name can break out of,
+    and `filename*` (RFC 8187, percent-encoded UTF-8) when the real name has more to say."""
+    kind = "attachment" if attachment else "inline"
+    name = CONTROL_CHARACTERS.sub("-", filename).strip()[-FILENAME_MAX:] or "document"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    parts = FILENAME_PARTS.fullmatch(UNSAFE_FILENAME.sub("-", ascii_name))
+    fallback = (parts["stem"].strip("-.") or "document") + (parts["extension"] or "")
+    if fallback == name:
+        return f'{kind}; filename="{fallback}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def pdf_response(
@@ -132,8 +169,8 @@ def _with_headers(response, publication: Publication, *, etag: str | None, attac
         response.headers["Content-Type"] = "application/pdf"
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = content_disposition_header(
-        attachment, f"{publication.slug}.pdf"
+    response.headers["Content-Disposition"] = content_disposition(
+        attachment=attachment, filename=f"{publication.slug}.pdf"
     )
     if etag:
         response.headers["ETag"] = etag
@@ -141,5 +178,29 @@ def _with_headers(response, publication: Publication, *, etag: str | None, attac
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
         # A staff preview of a draft must not stay in a shared cache once it is unpublished.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def cover_response(publication: Publication) -> HttpResponseBase:
+    """The publication's cover image, streamed from storage under an image type only."""
+    if not publication.cover_image:
+        raise Http404("This publication has no cover image.")
+    content_type, _ = mimetypes.guess_type(publication.cover_image.name)
+    if content_type not in COVER_TYPES:
+        raise Http404("The cover is not an image type we serve.")
+    try:
+        file = publication.cover_image.storage.open(publication.cover_image.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("The cover image is missing from storage.") from exc
+    response = StreamingHttpResponse(
+        FileRangeIterator(file, ByteRange(0, publication.cover_image.size - 1)),
+        content_type=content_type,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    if publication.is_public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
         patch_cache_control(response, private=True, no_store=True)
     return response

@@ -22,7 +22,7 @@ from config.celery import app as celery_app
 from publications.extraction.services import extraction_request
 from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Status, Topic
 from publications.pdf_files import check_pdf_header
-from search.indexing import index_publication, index_publications
+from search.indexing import index_publication, index_publications, remove_publication
 
 TOTAL_INDEX_KEY = "publications:total-index:{date}"
 # By name: publications never imports the newsletter, which reads what became public.
@@ -242,3 +242,18 @@ def _reindex_later(ids: list[int]) -> None:
 def publication_reindex(*, publication: Publication) -> None:
     """Update the publication's search documents (after its byline or topics changed)."""
     index_publication(publication.pk)
+
+
+def publications_delete(*, publications: QuerySet[Publication]) -> int:
+    """Delete publications, taking them out of the search index first (so its word counts stay
+    true) and their files once the deletion commits."""
+    with transaction.atomic():
+        doomed = list(_by_pk(publications))
+        for publication in doomed:
+            remove_publication(publication.pk)
+            for field in (publication.pdf, publication.cover_image):
+                if field:
+                    transaction.on_commit(partial(field.storage.delete, field.name))
+        Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
+        transaction.on_commit(total_index_invalidate)
+    return len(doomed)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from functools import wraps
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from publications import citations, metadata, selectors
 from publications.filters import publication_listing
 from publications.models import Author, Publication, Topic, listing_prefetches
 from publications.pagination import paginate
-from publications.pdf_responses import pdf_response
+from publications.pdf_responses import content_disposition, cover_response, pdf_response
 
 HOME_LATEST = 10
 AUTHORS_PER_PAGE = 60
@@ -88,7 +90,10 @@ def render_publication_page(request, publication: Publication, *, preview: bool 
     return response
 
 
+# The one response our own pages may frame (the inline viewer); every other page refuses framing.
 @require_safe
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 @with_publication
 def publication_pdf(request, publication):
     return pdf_response(request, publication, attachment=False)
@@ -98,6 +103,12 @@ def publication_pdf(request, publication):
 @with_publication
 def publication_download(request, publication):
     return pdf_response(request, publication, attachment=True)
+
+
+@require_safe
+@with_publication
+def publication_cover(request, publication):
+    return cover_response(publication)
 
 
 @require_safe
@@ -116,8 +127,9 @@ def citation_ris(request, publication):
 
 def _citation_response(text: str, publication: Publication, extension: str, content_type: str):
     response = HttpResponse(text, content_type=f"{content_type}; charset=utf-8")
-    filename = f"{publication.slug}.{extension}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(
+        attachment=True, filename=f"{publication.slug}.{extension}"
+    )
     return response
 
 

@@ -178,6 +178,12 @@ class PublicationAdmin(admin.ModelAdmin):
             remove_pdf=upload is False,  # "Clear" ticked
         )
 
+    def delete_model(self, request, obj):
+        services.publications_delete(publications=Publication.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.publications_delete(publications=queryset)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.publication_renumber_authors(publication=form.instance)

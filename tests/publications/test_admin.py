@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -679,3 +680,24 @@ def test_inline_positions_are_stored_compactly(admin_client):
 
     positions = PublicationAuthor.objects.order_by("position")
     assert [(link.author, link.position) for link in positions] == [(first, 0), (second, 1)]
+
+
+def test_deleting_in_the_admin_removes_the_publication_from_the_index_and_its_file(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from search.indexing import index_publication
+    from search.models import SearchDocument, SearchTerm
+
+    publication = PublicationFactory(title="Zeppelinmoorings")
+    publication.pdf.save("z.pdf", ContentFile(make_pdf(["Zeppelin page."])), save=True)
+    index_publication(publication.pk)
+    stored = Path(publication.pdf.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/publications/publication/{publication.pk}/delete/", {"post": "yes"}
+        )
+
+    assert not SearchDocument.objects.filter(publication_id=publication.pk).exists()
+    assert SearchTerm.objects.get(lexeme="zeppelinmoor").df == 0
+    assert not stored.exists()

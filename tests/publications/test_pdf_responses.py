@@ -1,6 +1,9 @@
 import io
+from urllib.parse import unquote
 
 import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
 
 from publications.models import Status
 from publications.pdf_responses import (
@@ -8,7 +11,9 @@ from publications.pdf_responses import (
     ByteRange,
     FileRangeIterator,
     RangeNotSatisfiable,
+    content_disposition,
     parse_range,
+    pdf_response,
 )
 from tests.factories import PublicationFactory
 from tests.publications.pages import attach_pdf
@@ -229,3 +234,103 @@ def test_file_range_iterator_reads_only_its_range_and_closes_the_file():
 
     assert chunks == [bytes(range(10, 18)), bytes(range(18, 26)), bytes(range(26, 30))]
     assert file.closed
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("alliance-report.pdf", 'inline; filename="alliance-report.pdf"'),
+        (
+            "études-économiques.pdf",
+            'inline; filename="etudes-economiques.pdf"; '
+            "filename*=UTF-8''%C3%A9tudes-%C3%A9conomiques.pdf",
+        ),
+        (
+            'x"; filename=evil.exe.pdf',
+            'inline; filename="x-filename-evil.exe.pdf"; '
+            "filename*=UTF-8''x%22%3B%20filename%3Devil.exe.pdf",
+        ),
+        ("../../etc/passwd", "inline; filename=\"etc-passwd\"; filename*=UTF-8''..-..-etc-passwd"),
+        ("報告.pdf", "inline; filename=\"document.pdf\"; filename*=UTF-8''%E5%A0%B1%E5%91%8A.pdf"),
+    ],
+)
+def test_content_disposition_is_rfc_6266_with_a_safe_ascii_fallback(filename, expected):
+    assert content_disposition(attachment=False, filename=filename) == expected
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        'report"\r\nSet-Cookie: stolen=1',
+        "report\nContent-Type: text/html",
+        "report\\\"; filename*=UTF-8''evil.html",
+        "report\x00\x7f\u2028\u0085",
+    ],
+)
+@pytest.mark.django_db
+def test_a_hostile_slug_never_adds_header_content(rf, slug):
+    # Slugs come in through the importer and the admin; here one got past both.
+    publication = PublicationFactory(slug="plain")
+    attach_pdf(publication)
+    publication.slug = slug
+
+    response = pdf_response(rf.get("/"), publication, attachment=True)
+    header = response["Content-Disposition"]
+    plain = header.split('filename="', 1)[1].split('"', 1)[0]
+
+    assert header.startswith('attachment; filename="')
+    assert all(32 < ord(character) < 127 for character in header.replace(" ", ""))
+    assert set(plain) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+    assert header.count(";") <= 2
+    assert "\r" not in unquote(header)
+    assert "\n" not in unquote(header)
+
+
+@pytest.mark.django_db
+def test_only_the_inline_pdf_may_be_framed_and_only_by_our_own_pages(client, stored):
+    pdf = client.get("/publications/alliance-report/pdf/")
+    page = client.get("/publications/alliance-report/")
+    download = client.get("/publications/alliance-report/download/")
+
+    assert pdf["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in pdf["Content-Security-Policy"]
+    for response in (page, download):
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def cover_png() -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "navy").save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="cover.png")
+
+
+@pytest.mark.django_db
+def test_a_cover_is_served_through_the_publication_with_an_image_type(client):
+    publication = PublicationFactory(slug="covered")
+    publication.cover_image.save("cover.png", cover_png())
+
+    response = client.get("/publications/covered/cover/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == publication.cover_image.read()
+    assert "public" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_draft_cover_is_hidden_from_the_public(client, admin_client):
+    publication = PublicationFactory(slug="draft-cover", status=Status.DRAFT)
+    publication.cover_image.save("cover.png", cover_png())
+
+    assert client.get("/publications/draft-cover/cover/").status_code == 404
+    assert admin_client.get("/publications/draft-cover/cover/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cover_of_a_type_we_do_not_serve_is_404(client):
+    publication = PublicationFactory(slug="odd-cover")
+    publication.cover_image.save("cover.svg", ContentFile(b"<svg onload='alert(1)'/>"))
+
+    assert client.get("/publications/odd-cover/cover/").status_code == 404

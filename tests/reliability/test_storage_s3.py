@@ -1,0 +1,174 @@
+"""Media on S3-compatible storage, against a real S3 API server on loopback (moto's server
+mode): uploads land in the bucket, the PDF view streams ranges from it, and a worker with no
+access to the web server's disk extracts a PDF it reads from the bucket."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import boto3
+import pytest
+from django.core.files.base import ContentFile
+
+from publications.models import Extraction, ExtractionStatus
+from publications.pdf_responses import ByteRange, FileRangeIterator
+from publications.services import publication_attach_pdf, publication_save
+from tests.factories import PublicationFactory
+from tests.helpers import free_port
+from tests.pdfs import make_pdf
+from tests.production import production_env, settings_under
+from tests.servers import wait_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+
+REGION = "us-east-1"
+KEYS = {"AWS_ACCESS_KEY_ID": "test-access-key", "AWS_SECRET_ACCESS_KEY": "test-secret-key"}
+
+
+# Session-wide: pytest-django runs the worker test apart from the others, and starting
+# moto_server is the slow part.
+@pytest.fixture(scope="session")
+def s3_server():
+    """`moto_server` on a free loopback port; its endpoint URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    client = s3_client(endpoint)
+
+    def answering() -> bool:
+        assert process.poll() is None, "moto_server exited"
+        try:
+            client.list_buckets()
+        except Exception:  # noqa: BLE001 - not listening yet, whatever the error says
+            return False
+        return True
+
+    wait_until(answering, timeout=60, message="moto_server did not start")
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def s3_client(endpoint: str):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=KEYS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=KEYS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+@pytest.fixture(scope="session")
+def s3_env(s3_server) -> dict[str, str]:
+    """The environment that configures S3 media, with a new bucket in the server."""
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    s3_client(s3_server).create_bucket(Bucket=bucket)
+    return {
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": s3_server,
+        "AWS_S3_REGION_NAME": REGION,
+        **KEYS,
+    }
+
+
+@pytest.fixture(scope="session")
+def s3_media_storage(s3_env) -> dict:
+    """The default storage exactly as config/settings.py makes it from that environment."""
+    return settings_under(production_env(**s3_env), "STORAGES")["STORAGES"]["default"]
+
+
+@pytest.fixture
+def bucket(settings, s3_env, s3_media_storage):
+    """Media goes to the bucket for this test; returns (client, bucket name)."""
+    settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage}
+    return s3_client(s3_env["AWS_S3_ENDPOINT_URL"]), s3_env["AWS_STORAGE_BUCKET_NAME"]
+
+
+def stored_pdf(slug: str, pages: list[str]):
+    publication = PublicationFactory(slug=slug)
+    data = make_pdf(pages)
+    publication_attach_pdf(publication=publication, file=ContentFile(data), name="upload.pdf")
+    publication.save()
+    return publication, data
+
+
+@pytest.mark.django_db
+def test_an_uploaded_pdf_is_stored_as_a_private_object_in_the_bucket(bucket, settings):
+    client, name = bucket
+
+    publication, data = stored_pdf("s3-upload", ["Stored remotely."])
+
+    stored = client.get_object(Bucket=name, Key=publication.pdf.name)
+    grants = client.get_object_acl(Bucket=name, Key=publication.pdf.name)["Grants"]
+    assert publication.pdf.name.startswith("publications/")
+    assert stored["Body"].read() == data
+    assert publication.pdf_size == len(data)
+    assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]  # the owner alone
+    assert not settings.MEDIA_ROOT.exists()  # nothing went to local disk
+
+
+@pytest.mark.django_db
+def test_the_pdf_view_streams_ranges_from_the_bucket(client, bucket):
+    _, data = stored_pdf("s3-range", ["A page served from object storage."])
+
+    whole = client.get("/publications/s3-range/pdf/")
+    part = client.get("/publications/s3-range/pdf/", HTTP_RANGE="bytes=100-299")
+    tail = client.get("/publications/s3-range/download/", HTTP_RANGE="bytes=-50")
+
+    assert whole.status_code == 200
+    assert whole["Content-Type"] == "application/pdf"
+    assert b"".join(whole.streaming_content) == data
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 100-299/{len(data)}"
+    assert b"".join(part.streaming_content) == data[100:300]
+    assert tail.status_code == 206
+    assert b"".join(tail.streaming_content) == data[-50:]
+
+
+@pytest.mark.django_db
+def test_a_range_is_fetched_alone_never_the_whole_object(bucket):
+    publication, data = stored_pdf("s3-partial", ["Only ten bytes of this are wanted."])
+    remote = publication.pdf.storage.open(publication.pdf.name, "rb")
+
+    iterator = FileRangeIterator(remote, ByteRange(10, 19))
+    chunks = list(iterator)
+    iterator.close()
+
+    assert b"".join(chunks) == data[10:20]
+    assert remote._file is None  # django-storages never spooled the object to a local copy
+
+
+@pytest.mark.django_db
+def test_a_pdf_missing_from_the_bucket_is_404(client, bucket):
+    s3, name = bucket
+    publication, _ = stored_pdf("s3-gone", ["Soon deleted."])
+    s3.delete_object(Bucket=name, Key=publication.pdf.name)
+
+    assert client.get("/publications/s3-gone/pdf/").status_code == 404
+
+
+def test_a_worker_without_the_web_servers_disk_extracts_a_pdf_from_the_bucket(
+    bucket, s3_env, worker_env, celery_worker, tmp_path
+):
+    no_disk = tmp_path / "not-the-web-servers-disk"
+    worker_env.update(s3_env, MEDIA_ROOT=str(no_disk))
+    celery_worker()
+    publication = PublicationFactory(slug="s3-extract")
+    pages = ["Page one, read from S3.", "Page two on alliance burden sharing.", "Page three."]
+
+    publication_save(publication=publication, pdf=ContentFile(make_pdf(pages), name="remote.pdf"))
+
+    def extracted():
+        status = Extraction.objects.get(publication=publication).status
+        return status in {ExtractionStatus.DONE, ExtractionStatus.FAILED} and status
+
+    assert wait_until(extracted, timeout=60) == ExtractionStatus.DONE
+    assert list(publication.pages.values_list("text", flat=True)) == pages
+    assert not no_disk.exists()
