@@ -3,12 +3,15 @@ var/ unless DATABASE_URL / REDIS_URL point elsewhere."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from django.core.files.base import ContentFile
 
 from config import embedded
+from tests.factories import PublicationFactory
 from tests.servers import CeleryWorker, RedisServer
 
 TEST_CACHE_DB = 15
@@ -156,3 +159,19 @@ def celery_worker(worker_env):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def with_pdf():
+    """with_pdf(data) -> a publication whose stored file is these bytes, whatever they are
+    (the upload check is bypassed on purpose: the pipeline must survive any file)."""
+
+    def make(data: bytes, **fields):
+        publication = PublicationFactory(**fields)
+        publication.pdf.save(f"{publication.slug}.pdf", ContentFile(data), save=False)
+        publication.pdf_size = len(data)
+        publication.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        publication.save()
+        return publication
+
+    return make
