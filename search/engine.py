@@ -61,7 +61,7 @@ def search(request: SearchRequest) -> SearchOutcome:
     condition = document_condition(request.filters, parsed.phrases, parsed.excluded)
     k = request.page * request.page_size
     if parsed.is_empty:
-        return _listing(parsed, request, condition, k)
+        return _listing(parsed, request, condition, k, stats.documents)
     if not terms:
         return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, 0))
     matching = _matching(condition, terms)
@@ -82,13 +82,15 @@ def search(request: SearchRequest) -> SearchOutcome:
     )
 
 
-def _listing(parsed: ParsedQuery, request: SearchRequest, condition: Condition, k: int):
+def _listing(
+    parsed: ParsedQuery, request: SearchRequest, condition: Condition, k: int, documents: int
+):
     """No words: the publications under the filters, newest (or oldest) first."""
     rows = _by_date(condition, k, newest=request.sort != "oldest")
     count = _capped_count(condition, EXACT_COUNT_LIMIT + 1)
     estimated = count > EXACT_COUNT_LIMIT
     if estimated:
-        count = current_stats().documents if not request.filters.active else count
+        count = documents if not request.filters.active else count
     facets = count_facets(condition, limit=EXACT_COUNT_LIMIT, estimated=estimated)
     page = rows[(request.page - 1) * request.page_size : k]
     return SearchOutcome(parsed, _results(page, "", with_scores=False), count, estimated, facets)

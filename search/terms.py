@@ -8,10 +8,11 @@ from search.bm25 import idf
 from search.ranking import Term
 from search.vectors import CONFIG
 
+# Every lexeme of the text, with its term when the index knows it (one round trip).
 TERMS_SQL = f"""
-    SELECT t.id, t.lexeme, t.df
+    SELECT t.id, q.lexeme, t.df
       FROM unnest(tsvector_to_array(to_tsvector('{CONFIG}', %(text)s))) AS q(lexeme)
-      JOIN search_searchterm t ON t.lexeme = q.lexeme
+      LEFT JOIN search_searchterm t ON t.lexeme = q.lexeme
 """
 
 
@@ -23,13 +24,12 @@ def resolve_terms(text: str, documents: int) -> tuple[list[Term], int]:
     with connection.cursor() as cursor:
         cursor.execute(TERMS_SQL, {"text": text})
         rows = cursor.fetchall()
-        cursor.execute(
-            f"SELECT cardinality(tsvector_to_array(to_tsvector('{CONFIG}', %(text)s)))",
-            {"text": text},
-        )
-        lexemes = cursor.fetchone()[0]
-    terms = [Term(id=row[0], lexeme=row[1], df=row[2], idf=idf(documents, row[2])) for row in rows]
-    return terms, lexemes - len(terms)
+    terms = [
+        Term(id=pk, lexeme=lexeme, df=df, idf=idf(documents, df))
+        for pk, lexeme, df in rows
+        if pk is not None
+    ]
+    return terms, len(rows) - len(terms)
 
 
 def tsquery_any(terms: list[Term]) -> str:
