@@ -146,6 +146,21 @@ else:
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica of that database that serves search (search/replica.py routes the
+# index's reads there). Tests use the test database through it: a mirror, never a copy.
+DATABASE_REPLICA_URL = ENV.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
+    if not DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must point to PostgreSQL (postgres://...)."
+        )
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        TEST={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["search.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -------------------------------------------------------------
@@ -174,6 +189,11 @@ CACHES = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless told to reuse it:
+# a new PostgreSQL backend per task cost 10 to 20 ms. Reused instead, and closed by age
+# (CONN_MAX_AGE) or when broken around each task, as Django does around a request
+# (config/celery.py).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_DEFAULT_QUEUE = "extraction"
 CELERY_TASK_ROUTES = {
     "publications.*": {"queue": "extraction"},
@@ -357,6 +377,10 @@ if AWS_STORAGE_BUCKET_NAME:
 # --- Catalogue ----------------------------------------------------------------------------------
 PUBLICATIONS_PER_PAGE = env_int("PUBLICATIONS_PER_PAGE", 20)
 TOTAL_INDEX_CACHE_SECONDS = env_int("TOTAL_INDEX_CACHE_SECONDS", 300)
+# Whole public pages cached for anonymous readers (publications/page_cache.py): every change
+# readers would see replaces them at once; this only bounds how long one is kept. On when DEBUG
+# is off; 0 turns it off (the default under development, so template edits show at once).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connections
 from django.utils.html import escape
 
+from search.replica import search_db
 from search.vectors import CONFIG
 
 MAX_PAGES_PER_RESULT = 5
@@ -50,7 +51,7 @@ def page_hits(ids: list[int], query: str) -> dict[int, list[int]]:
     if not ids or not query:
         return {}
     pages: dict[int, list[int]] = defaultdict(list)
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(PAGES_SQL, {"ids": ids, "query": query})
         for document_id, number in cursor.fetchall():
             if len(pages[document_id]) < MAX_PAGES_PER_RESULT:
@@ -70,7 +71,7 @@ def snippets(ids: list[int], query: str, pages: dict[int, list[int]]) -> dict[in
         "page_ids": list(best),
         "page_numbers": list(best.values()),
     }
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(SNIPPETS_SQL, params)
         return {document_id: to_html(headline) for document_id, headline in cursor.fetchall()}
 

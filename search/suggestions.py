@@ -3,7 +3,9 @@ frequent word it has (pg_trgm)."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections
+
+from search.replica import search_db
 
 SIMILAR_SQL = """
     SELECT word FROM search_searchword
@@ -24,7 +26,7 @@ def suggest(words: list[str]) -> str | None:
     if not words:
         return None
     corrected, changed = [], False
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(KNOWN_SQL, {"words": words})
         for word, normal, known in cursor.fetchall():
             if known or len(normal) < 3 or not normal.isalpha():

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections
 
 from search.bm25 import idf
 from search.ranking import Term
+from search.replica import search_db
 from search.vectors import CONFIG
 
 # Every lexeme of the text, with its term when the index knows it (one round trip).
@@ -21,7 +22,7 @@ def resolve_terms(text: str, documents: int) -> tuple[list[Term], int]:
     index does not know at all."""
     if not text.strip():
         return [], 0
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(TERMS_SQL, {"text": text})
         rows = cursor.fetchall()
     terms = [

@@ -23,6 +23,35 @@ def pytest_configure(config):
     _use_test_broker()
 
 
+def pytest_collection_modifyitems(items):
+    """With DATABASE_REPLICA_URL set, search reads outside a transaction go to the `replica`
+    alias (a test mirror of the test database): every database test may use it."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from pytest_django.fixtures import validate_django_db
+
+    if "replica" not in connections.settings:
+        return
+    uses_db = {"db", "transactional_db", "live_server"}
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not uses_db & set(getattr(item, "fixturenames", ())):
+            continue
+        transaction, reset, databases, serialized, apps = (
+            validate_django_db(marker) if marker else (False, False, None, False, None)
+        )
+        if databases is None:
+            databases = [DEFAULT_DB_ALIAS, "replica"]
+        elif databases != "__all__":
+            databases = [*databases, "replica"]
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=transaction, reset_sequences=reset, databases=databases,
+                serialized_rollback=serialized, available_apps=apps,
+            ),
+            append=False,
+        )  # fmt: skip
+
+
 def pytest_unconfigure(config):
     if TEST_REDIS is not None:
         TEST_REDIS.stop()
@@ -111,6 +140,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 def worker_env(transactional_db, settings):
     """Environment for a worker process that sees what this test sees: its database (committed
     data, hence transactional_db), broker and media folder, with limits shrunk to seconds."""
+    return worker_environment(media_root=settings.MEDIA_ROOT)
+
+
+def worker_environment(*, media_root) -> dict[str, str]:
+    """The environment of worker_env, for fixtures of a wider scope (tests/e2e/ serves the site
+    from it): the test database, the test broker and cache, this media folder."""
     from django.db import connection
 
     db = connection.settings_dict
@@ -123,7 +158,7 @@ def worker_env(transactional_db, settings):
         CELERY_BROKER_URL=test_broker_url(),
         SECRET_KEY="test-worker-secret-key-not-for-production",
         DEBUG="1",
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        MEDIA_ROOT=str(media_root),
         EXTRACTION_TIME_LIMIT="5",
         EXTRACTION_LEASE_MARGIN="1",
         EXTRACTION_PENDING_GRACE="2",
@@ -131,6 +166,8 @@ def worker_env(transactional_db, settings):
     )
     if TEST_REDIS is not None:
         env["REDIS_URL"] = TEST_REDIS.cache_url
+    if env.get("DATABASE_REPLICA_URL"):  # the replica is the test database too (a mirror)
+        env["DATABASE_REPLICA_URL"] = env["DATABASE_URL"]
     return env
 
 

@@ -34,7 +34,8 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "DJANGO_")) and key not in {"DEBUG", "DATABASE_URL"}
+        if not key.startswith(("PYTEST", "DJANGO_"))
+        and key not in {"DEBUG", "DATABASE_URL", "DATABASE_REPLICA_URL"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
