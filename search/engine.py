@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
+from django.utils import timezone
 
 from publications.models import Publication
-from search import ranking, snippets
-from search.facets import Facets, count_facets
+from search import matching, ranking, snippets
+from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats
 from search.query import ParsedQuery, parse
 from search.ranking import Term
+from search.replica import search_db
 from search.suggestions import suggest
 from search.terms import resolve_terms, tsquery_any
 
@@ -22,6 +24,12 @@ EXACT_COUNT_LIMIT = 10_000
 NARROW_FILTER = 2_000
 # Counting the matches of terms this frequent costs more than an estimate is worth.
 COUNTABLE_POSTINGS = 50_000
+# A phrase whose rarest word is in at most this many documents is checked in all of them;
+# otherwise its candidates are checked in the order shown, at most PHRASE_CHECK_BUDGET.
+PHRASE_CHECK_ALL = 3_000
+# Facets are counted over every match up to this many; past it, over the candidates ranking read.
+FACET_EXACT_LIMIT = 2_000
+PHRASE_CHECK_BUDGET = 2_000
 SUGGEST_BELOW = 3
 
 
@@ -57,29 +65,114 @@ def search(request: SearchRequest) -> SearchOutcome:
     """The page of results for this request, with counts, facets and a suggestion."""
     parsed = parse(request.query)
     stats = current_stats()
-    terms, _unknown = resolve_terms(parsed.ranking_text(), stats.documents)
-    condition = document_condition(request.filters, parsed.phrases, parsed.excluded)
+    terms, unknown = resolve_terms(parsed.ranking_text(), stats.documents)
+    required = matching.constraints(parsed)
+    condition = _joined(document_condition(request.filters), required.condition())
     k = request.page * request.page_size
     if parsed.is_empty:
         return _listing(parsed, request, condition, k, stats.documents)
-    if not terms:
-        return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, 0))
-    matching = _matching(condition, terms)
-    count, estimated = _count(matching, terms, stats.documents, request.filters)
+    if not terms or required.impossible:
+        return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, 0, unknown))
+    if required.ordered:
+        hits = _phrase_hits(terms, condition, required, request, k, stats.documents)
+    else:
+        plain = not request.filters.active and not required.condition().sql
+        hits = _word_hits(terms, condition, request, k, stats.documents, plain=plain)
+    page = hits.scored[(request.page - 1) * request.page_size : k]
+    results = _results(page, tsquery_any(terms), with_scores=request.sort == "relevance")
+    return SearchOutcome(
+        parsed,
+        results,
+        hits.count,
+        hits.estimated,
+        hits.facets,
+        _suggestion(parsed, hits.count, unknown),
+        hits.exact,
+    )
+
+
+@dataclass
+class _Hits:
+    scored: list[tuple[int, float | None]]
+    count: int
+    estimated: bool
+    facets: Facets
+    exact: bool = True
+
+
+def _word_hits(
+    terms: list[Term],
+    condition: Condition,
+    request: SearchRequest,
+    k: int,
+    documents: int,
+    *,
+    plain: bool,
+) -> _Hits:
+    """Plain words: every document holding any of them matches."""
+    counted = _count(terms, condition, documents, request.filters, plain=plain)
     if request.sort == "relevance":
         ranked = _rank(terms, k, condition, request.filters)
         scored, exact, pool = ranked.scores, ranked.exact, ranked.pool
     else:
-        scored, exact, pool = _by_date(matching, k, newest=request.sort == "newest"), True, []
-    if count <= EXACT_COUNT_LIMIT and not estimated:
-        facets = count_facets(matching, limit=EXACT_COUNT_LIMIT, estimated=False)
-    else:
+        holding = _holding_any(condition, terms)
+        scored, exact, pool = _by_date(holding, k, newest=request.sort == "newest"), True, []
+    facets = counted.facets
+    if facets is None:  # too many to count: facets of the candidates ranking looked at
         facets = count_facets(_within(condition, pool), limit=len(pool) or 1, estimated=True)
-    page = scored[(request.page - 1) * request.page_size : k]
-    results = _results(page, tsquery_any(terms), with_scores=request.sort == "relevance")
-    return SearchOutcome(
-        parsed, results, count, estimated, facets, _suggestion(parsed, count), exact
-    )
+    return _Hits(scored, counted.count, counted.estimated, facets, exact)
+
+
+def _phrase_hits(
+    terms: list[Term],
+    condition: Condition,
+    required: matching.Constraints,
+    request: SearchRequest,
+    k: int,
+    documents: int,
+) -> _Hits:
+    """Phrases: documents holding all their words are the candidates; word order, which only
+    the text knows, is checked on candidates alone. When the rarest word is rare enough, on
+    all of them (exact); otherwise in the order they are shown until a page is full."""
+    idf = {term.id: term.idf for term in terms}
+    newest = request.sort == "newest"
+    rarest, df = required.rarest_required()
+    if df <= PHRASE_CHECK_ALL:
+        candidates = matching.with_phrase_candidates(rarest, condition, PHRASE_CHECK_ALL)
+        ids = sorted(matching.in_order(candidates, required.ordered))
+        if request.sort == "relevance":
+            scored = ranking.rescore(ids, idf, Condition())[:k]
+        else:
+            scored = _by_date(_within(Condition(), ids), k, newest=newest)
+        facets = count_facets(_within(Condition(), ids), limit=len(ids) or 1, estimated=False)
+        return _Hits(scored, len(ids), False, facets)
+    depth, checked, found = max(4 * k, 50), set(), set()
+    while True:
+        if request.sort == "relevance":
+            ranked = ranking.rank(terms, depth, condition)
+            ordered, exact = ranked.scores, ranked.exact
+        else:
+            ordered, exact = _by_date(_holding_any(condition, terms), depth, newest=newest), True
+        unchecked = [doc for doc, _ in ordered if doc not in checked]
+        found |= matching.in_order(unchecked, required.ordered)
+        checked.update(unchecked)
+        scored = [(doc, score) for doc, score in ordered if doc in found]
+        exhausted = len(ordered) < depth
+        # In rank order, the first k that hold the phrase are the top k of all that do.
+        if len(scored) >= k or exhausted or len(checked) >= PHRASE_CHECK_BUDGET:
+            break
+        depth = min(depth * 8, PHRASE_CHECK_BUDGET)
+    ids = sorted(found)
+    if exhausted:
+        count, estimated = len(ids), False
+    else:
+        holding_all = documents
+        for term_id in required.required:
+            holding_all *= min(1.0, required.required_df[term_id] / max(documents, 1))
+        count, estimated = max(len(ids), int(holding_all * len(ids) / len(checked))), True
+    facets = count_facets(_within(Condition(), ids), limit=len(ids) or 1, estimated=estimated)
+    complete = exact and (len(scored) >= k or exhausted)
+    return _Hits(scored[:k], count, estimated, facets, complete)
 
 
 def _listing(
@@ -106,10 +199,14 @@ def _rank(terms: list[Term], k: int, condition: Condition, filters: Filters) -> 
     return ranking.rank(terms, k, condition)
 
 
-def _matching(condition: Condition, terms: list[Term]) -> Condition:
+def _joined(first: Condition, second: Condition) -> Condition:
+    return Condition([*first.sql, *second.sql], {**first.params, **second.params})
+
+
+def _holding_any(condition: Condition, terms: list[Term]) -> Condition:
     return Condition(
-        [*condition.sql, "d.vector @@ %(any_term)s::tsquery"],
-        {**condition.params, "any_term": tsquery_any(terms)},
+        [*condition.sql, matching.holding_any(terms)],
+        {**condition.params, "term_ids": [term.id for term in terms]},
     )
 
 
@@ -120,28 +217,59 @@ def _within(condition: Condition, ids: list[int]) -> Condition:
     )
 
 
-def _count(matching: Condition, terms: list[Term], documents: int, filters: Filters):
-    """Exact up to 10,000 when counting is cheap; otherwise an estimate from the document
-    frequencies (the chance a document holds any of the terms), scaled by the filters."""
-    within = Condition(matching.sql[:-1], matching.params)  # the filters, without the terms
-    narrow = filters.active and _capped_count(within, EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT
-    if narrow or sum(term.df for term in terms) <= COUNTABLE_POSTINGS:
-        count = _capped_count(matching, EXACT_COUNT_LIMIT + 1)
+@dataclass
+class _Count:
+    count: int
+    estimated: bool
+    facets: Facets | None  # counted with the matches when there were few enough
+
+
+def _count(
+    terms: list[Term], condition: Condition, documents: int, filters: Filters, *, plain: bool
+) -> _Count:
+    """Exact up to 10,000 when counting is cheap, otherwise an estimate from the document
+    frequencies (the chance a document holds any of the terms), scaled by the filters. Plain
+    words with no filter are counted from the postings alone; facets are counted exactly with
+    the matches up to FACET_EXACT_LIMIT of them."""
+    term_ids = [term.id for term in terms]
+    countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
+    source = None
+    if countable and plain:
+        count = matching.count_any(terms, timezone.localdate())
+        if count > FACET_EXACT_LIMIT:
+            return (
+                _Count(count, False, None)
+                if count <= EXACT_COUNT_LIMIT
+                else _estimate(terms, condition, documents, filters)
+            )
+        source = matching.holding_any_source(condition)
+    elif countable:
+        source = matching.holding_any_source(condition)
+    elif filters.active and _capped_count(condition, EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT:
+        source = f"search_searchdocument d WHERE {_holding_any(condition, terms).where()}"
+    if source is not None:
+        params = {**condition.params, "term_ids": term_ids}
+        count, facets = counted_facets(source, params, limit=EXACT_COUNT_LIMIT + 1, estimated=False)
         if count <= EXACT_COUNT_LIMIT:
-            return count, False
+            return _Count(count, False, facets)
+    return _estimate(terms, condition, documents, filters)
+
+
+def _estimate(terms: list[Term], condition: Condition, documents: int, filters: Filters):
     miss = 1.0
     for term in terms:
         miss *= 1 - min(term.df, documents) / max(documents, 1)
     estimate = documents * (1 - miss)
     if filters.active:
-        estimate *= min(1.0, _capped_count(within, EXACT_COUNT_LIMIT) / max(documents, 1))
-    return max(int(estimate), EXACT_COUNT_LIMIT + 1 if not filters.active else 0), True
+        estimate *= min(1.0, _capped_count(condition, EXACT_COUNT_LIMIT) / max(documents, 1))
+    count = max(int(estimate), EXACT_COUNT_LIMIT + 1 if not filters.active else 0)
+    return _Count(count, True, None)
 
 
 def _capped_count(condition: Condition, cap: int) -> int:
     sql = f"""SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d
                                      WHERE {condition.where()} LIMIT %(cap)s) capped"""
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**condition.params, "cap": cap})
         return cursor.fetchone()[0]
 
@@ -149,7 +277,7 @@ def _capped_count(condition: Condition, cap: int) -> int:
 def _ids(condition: Condition, limit: int) -> list[int]:
     sql = f"""SELECT d.publication_id FROM search_searchdocument d WHERE {condition.where()}
               LIMIT %(limit)s"""
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**condition.params, "limit": limit})
         return [row[0] for row in cursor.fetchall()]
 
@@ -159,7 +287,7 @@ def _by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, N
     sql = f"""SELECT d.publication_id FROM search_searchdocument d WHERE {condition.where()}
               ORDER BY d.publication_date {direction}, d.publication_id {direction}
               LIMIT %(limit)s"""
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**condition.params, "limit": k})
         return [(row[0], None) for row in cursor.fetchall()]
 
@@ -181,8 +309,9 @@ def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: b
     ]
 
 
-def _suggestion(parsed: ParsedQuery, count: int) -> str | None:
-    if count >= SUGGEST_BELOW or not parsed.words:
+def _suggestion(parsed: ParsedQuery, count: int, unknown: int) -> str | None:
+    # Only a word the index has never seen can be a misspelling worth correcting.
+    if count >= SUGGEST_BELOW or not parsed.words or not unknown:
         return None
     corrected = suggest(parsed.words)
     if corrected is None:

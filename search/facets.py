@@ -6,24 +6,29 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections
 
 from publications.models import Author, PublicationType, Topic
 from search.filters import Condition
+from search.replica import search_db
 
 MAX_AUTHORS = 20
 
+# Counted in one pass over at most `facet_limit` documents of the source, with their number;
+# only the leading authors are named (a broad query can touch thousands).
 FACETS_SQL = """
-    WITH m AS (
+    WITH m AS MATERIALIZED (
         SELECT d.type, d.publication_date, d.topic_ids, d.author_ids
-          FROM search_searchdocument d
-         WHERE {where}
-         ORDER BY d.publication_date DESC
+          FROM {source}
          LIMIT %(facet_limit)s
     )
+    SELECT 'count', '', count(*) FROM m
+    UNION ALL
     SELECT 'topic', t::text, count(*) FROM m CROSS JOIN unnest(m.topic_ids) t GROUP BY t
     UNION ALL
-    SELECT 'author', a::text, count(*) FROM m CROSS JOIN unnest(m.author_ids) a GROUP BY a
+    (SELECT 'author', au.id::text, count(*)
+       FROM m CROSS JOIN unnest(m.author_ids) a JOIN publications_author au ON au.id = a
+      GROUP BY au.id, au.name ORDER BY count(*) DESC, au.name LIMIT %(max_authors)s)
     UNION ALL
     SELECT 'type', m.type, count(*) FROM m GROUP BY m.type
     UNION ALL
@@ -49,18 +54,24 @@ class Facets:
 
 
 def count_facets(condition: Condition, *, limit: int, estimated: bool) -> Facets:
-    """Counts over the documents meeting the condition (the first `limit` of them)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            FACETS_SQL.format(where=condition.where()), {**condition.params, "facet_limit": limit}
-        )
+    """Counts over the documents meeting the condition (the newest `limit` of them)."""
+    source = f"search_searchdocument d WHERE {condition.where()} ORDER BY d.publication_date DESC"
+    return counted_facets(source, condition.params, limit=limit, estimated=estimated)[1]
+
+
+def counted_facets(source: str, params: dict, *, limit: int, estimated: bool) -> tuple[int, Facets]:
+    """How many documents the source (SQL yielding rows of `search_searchdocument d`) holds, up
+    to `limit`, and the facet counts over them."""
+    sql = FACETS_SQL.format(source=source)
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**params, "facet_limit": limit, "max_authors": MAX_AUTHORS})
         rows = cursor.fetchall()
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for facet, key, count in rows:
         counts[facet][key] = count
-    return Facets(
+    facets = Facets(
         topics=_named(Topic.objects, counts["topic"]),
-        authors=_named(Author.objects, counts["author"])[:MAX_AUTHORS],
+        authors=_named(Author.objects, counts["author"]),
         types=[
             {"key": key, "label": PublicationType(key).label, "count": count}
             for key, count in _by_count(counts["type"])
@@ -72,6 +83,7 @@ def count_facets(condition: Condition, *, limit: int, estimated: bool) -> Facets
         ),
         estimated=estimated,
     )
+    return counts["count"][""], facets
 
 
 def _named(manager, counts: dict[str, int]) -> list[dict]:

@@ -70,27 +70,40 @@ def document_condition(
     if filters.published_before:
         condition.sql.append("d.publication_date <= %(before)s")
         condition.params["before"] = filters.published_before
+    if phrases:
+        checked = phrase_condition(phrases, "phrase")
+        condition.sql.extend(checked.sql)
+        condition.params.update(checked.params)
+    if excluded:
+        checked = phrase_condition(excluded, "excluded", negate=True)
+        condition.sql.extend(checked.sql)
+        condition.params.update(checked.params)
+    return condition
+
+
+# A document's own vector keeps word positions only up to 16,383 (stop words count too), and
+# its body may have been cut to fit: past either, the page that holds a phrase knows it.
+LONG_DOCUMENT_WORDS = 8_000
+
+
+def phrase_condition(
+    phrases: list[str] | tuple[str, ...], prefix: str, *, negate: bool = False
+) -> Condition:
+    """Every phrase's words in order in the document, or with `negate` none of them there.
+    A phrase of stop words alone constrains nothing. Reads the document's vector: meant for
+    candidates, not for the whole index."""
+    condition = Condition()
     for index, phrase in enumerate(phrases):
-        # Checked on the pages too: a long document's own vector keeps word positions only up
-        # to 16,383, so a late phrase is found on the page that holds it. A phrase of stop
-        # words alone constrains nothing.
-        query = f"phraseto_tsquery('{CONFIG}', %(phrase{index})s)"
-        condition.sql.append(
-            f"""(numnode({query}) = 0 OR d.vector @@ {query}
-                 OR EXISTS (SELECT 1 FROM search_searchpage p
-                             WHERE p.document_id = d.publication_id AND p.vector @@ {query}))"""
-        )
-        condition.params[f"phrase{index}"] = phrase
-    for index, item in enumerate(excluded):
-        # Whether a word occurs at all is exact in the document's vector, but for a phrase
-        # (more than one lexeme) past the vector's position limit, or any word of a document
-        # whose body was cut to fit, only the page that holds it knows (as ranking does).
-        query = f"phraseto_tsquery('{CONFIG}', %(excluded{index})s)"
-        condition.sql.append(
-            f"""NOT (d.vector @@ {query}
-                     OR ((numnode({query}) > 1 OR d.truncated) AND EXISTS (
-                         SELECT 1 FROM search_searchpage p
-                          WHERE p.document_id = d.publication_id AND p.vector @@ {query})))"""
-        )
-        condition.params[f"excluded{index}"] = item
+        name = f"{prefix}{index}"
+        query = f"phraseto_tsquery('{CONFIG}', %({name})s)"
+        holds = f"""(d.vector @@ {query}
+                 OR ((d.truncated OR d.length_a + d.length_b + d.length_c > {LONG_DOCUMENT_WORDS})
+                     AND EXISTS (SELECT 1 FROM search_searchpage p
+                                  WHERE p.document_id = d.publication_id
+                                    AND p.vector @@ {query})))"""
+        if negate:
+            condition.sql.append(f"NOT (numnode({query}) > 0 AND {holds})")
+        else:
+            condition.sql.append(f"(numnode({query}) = 0 OR {holds})")
+        condition.params[name] = phrase
     return condition

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections
 
 from search.filters import Condition
+from search.replica import search_db
 
 INITIAL_DEPTH = 200
 MAX_ROWS = 20_000  # postings read per query, at most, across all its terms
@@ -70,44 +71,54 @@ def rank(terms: list[Term], k: int, condition: Condition) -> Ranked:
         return Ranked([], True, [])
     idf = {term.id: term.idf for term in terms}
     depth = max(INITIAL_DEPTH, 2 * k)
+    known: dict[int, float | None] = {}  # exact scores so far (None: fails the condition)
     while True:
         lists = _read_lists(list(idf), depth)
         seen, floors = _bounds(lists, idf, depth)
         ordered = sorted(
             ((_upper(parts, floors, idf), doc) for doc, parts in seen.items()), reverse=True
         )
-        scores, rescored, settled = _rescore_until_settled(ordered, k, idf, condition)
+        scores, settled = _rescore_until_settled(ordered, k, idf, condition, known)
         kth = scores[k - 1][1] if len(scores) >= k else None
         complete = all(len(rows) < depth for rows in lists.values())
         unseen_bound = sum(floors.values())
         if complete or (settled and kth is not None and kth >= unseen_bound):
-            return Ranked(scores[:k], settled, rescored)
-        if depth * len(idf) * 4 > MAX_ROWS:
-            return Ranked(scores[:k], False, rescored)
+            return Ranked(scores[:k], settled, list(known))
+        if depth * len(idf) * 4 > MAX_ROWS or len(known) >= MAX_RESCORED:
+            return Ranked(scores[:k], False, list(known))
         depth *= 4
 
 
-def _rescore_until_settled(ordered, k, idf, condition):
+def _rescore_until_settled(ordered, k, idf, condition, known):
     """Rescore candidates by falling upper bound until none left unscored could reach the k-th
-    exact score (or the rescoring budget is spent: then settled is False)."""
-    scores: list[tuple[int, float]] = []
+    exact score (or the rescoring budget is spent: then settled is False). Scores already in
+    `known` (from a shallower round) are not asked for again."""
     done = 0
-    while done < len(ordered):
-        batch = RESCORE_MARGIN + k if done == 0 else RESCORE_BATCH
-        chunk = [doc for _, doc in ordered[done : done + batch]]
-        scores = sorted([*scores, *rescore(chunk, idf, condition)], key=lambda r: (-r[1], r[0]))
-        done += len(chunk)
+    while True:
+        scores = sorted(
+            ((doc, score) for doc, score in known.items() if score is not None),
+            key=lambda r: (-r[1], r[0]),
+        )
         kth = scores[k - 1][1] if len(scores) >= k else None
         if done >= len(ordered) or (kth is not None and ordered[done][0] <= kth):
-            return scores, [doc for _, doc in ordered[:done]], True
-        if done >= MAX_RESCORED:
-            return scores, [doc for _, doc in ordered[:done]], False
-    return scores, [doc for _, doc in ordered[:done]], True
+            return scores, True
+        if len(known) >= MAX_RESCORED:
+            return scores, False
+        batch = RESCORE_MARGIN + k if not known else RESCORE_BATCH
+        chunk = []
+        while done < len(ordered) and len(chunk) < batch:
+            doc = ordered[done][1]
+            if doc not in known:
+                chunk.append(doc)
+            done += 1
+        if chunk:
+            found = dict(rescore(chunk, idf, condition))
+            known.update({doc: found.get(doc) for doc in chunk})
 
 
 def _read_lists(term_ids: list[int], depth: int) -> dict[int, list[tuple[int, float]]]:
     lists: dict[int, list[tuple[int, float]]] = {term_id: [] for term_id in term_ids}
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(TOP_POSTINGS_SQL, {"terms": term_ids, "depth": depth})
         for term_id, document_id, impact in cursor.fetchall():
             lists[term_id].append((document_id, impact))
@@ -141,7 +152,7 @@ def rescore(candidates: list[int], idf: dict[int, float], condition: Condition):
         "idfs": list(idf.values()),
         "candidates": candidates,
     }
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(RESCORE_SQL.format(where=condition.where()), params)
         rows = cursor.fetchall()
     return sorted(rows, key=lambda row: (-row[1], row[0]))
@@ -168,6 +179,6 @@ def exact_scores(terms: list[Term], condition: Condition, limit: int) -> list[tu
         "idfs": [term.idf for term in terms],
         "limit": limit,
     }
-    with connection.cursor() as cursor:
+    with connections[search_db()].cursor() as cursor:
         cursor.execute(sql.format(where=condition.where()), params)
         return cursor.fetchall()

@@ -1,0 +1,168 @@
+"""Which documents a query matches, read from the postings.
+
+A document matches when it holds any ranking term; a phrase requires all of its words (a probe
+of the postings' primary key per word) and then their order, which only the text knows: that
+check reads a document's vector, so it runs on candidates only, never over the whole index.
+Counting from the postings also counts what ranking sees: a page past the body's size limit has
+postings but no place in the document's own vector.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connections
+
+from search.filters import Condition, phrase_condition
+from search.query import ParsedQuery
+from search.ranking import Term
+from search.replica import search_db
+from search.vectors import CONFIG
+
+# Every lexeme of each phrase or excluded item with its term id (None when the index lacks it).
+LEXEMES_SQL = f"""
+    SELECT q.item, q.kind, x.lexeme, t.id, t.df
+      FROM unnest(%(items)s::text[], %(kinds)s::text[]) WITH ORDINALITY AS q(item, kind, n)
+     CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', q.item))) AS x(lexeme)
+      LEFT JOIN search_searchterm t ON t.lexeme = x.lexeme
+     ORDER BY q.n
+"""
+
+
+@dataclass
+class Constraints:
+    """A query's phrases and exclusions, as the index sees them."""
+
+    required: set[int] = field(default_factory=set)  # term ids every match must hold
+    required_df: dict[int, int] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)  # phrases of several words: order checked
+    excluded_terms: set[int] = field(default_factory=set)
+    excluded_phrases: list[str] = field(default_factory=list)
+    impossible: bool = False  # a phrase word the index has never seen
+
+    def condition(self) -> Condition:
+        """What the postings alone decide, as SQL over `search_searchdocument d`."""
+        sql, params = [], {}
+        if self.impossible:
+            sql.append("FALSE")
+        if self.required:
+            sql.append(
+                """(SELECT count(*) FROM search_searchposting sp
+                     WHERE sp.document_id = d.publication_id
+                       AND sp.term_id = ANY(%(required)s::int[])) = %(required_count)s"""
+            )
+            params.update(required=sorted(self.required), required_count=len(self.required))
+        if self.excluded_terms:
+            sql.append(
+                """NOT EXISTS (SELECT 1 FROM search_searchposting sp
+                                WHERE sp.document_id = d.publication_id
+                                  AND sp.term_id = ANY(%(excluded_terms)s::int[]))"""
+            )
+            params["excluded_terms"] = sorted(self.excluded_terms)
+        if self.excluded_phrases:
+            excluded = phrase_condition(self.excluded_phrases, "excluded", negate=True)
+            sql.extend(excluded.sql)
+            params.update(excluded.params)
+        return Condition(sql, params)
+
+    def rarest_required(self) -> tuple[int, int] | None:
+        """(term id, document frequency) of the rarest word the phrases require."""
+        if not self.required_df:
+            return None
+        term_id = min(self.required_df, key=lambda pk: (self.required_df[pk], pk))
+        return term_id, self.required_df[term_id]
+
+
+def constraints(parsed: ParsedQuery) -> Constraints:
+    """Resolve the query's phrases and exclusions against the index, in one round trip."""
+    found = Constraints()
+    items = [*parsed.phrases, *parsed.excluded]
+    if not items:
+        return found
+    kinds = ["phrase"] * len(parsed.phrases) + ["excluded"] * len(parsed.excluded)
+    lexemes: dict[tuple[str, str], list[tuple[int | None, int]]] = {}
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(LEXEMES_SQL, {"items": items, "kinds": kinds})
+        for item, kind, _lexeme, term_id, df in cursor.fetchall():
+            lexemes.setdefault((item, kind), []).append((term_id, df or 0))
+    for phrase in parsed.phrases:
+        words = lexemes.get((phrase, "phrase"), [])  # none: stop words only, no constraint
+        if any(term_id is None for term_id, _ in words):
+            found.impossible = True
+        for term_id, df in words:
+            if term_id is not None:
+                found.required.add(term_id)
+                found.required_df[term_id] = df
+        if len(words) > 1:
+            found.ordered.append(phrase)
+    for item in parsed.excluded:
+        words = lexemes.get((item, "excluded"), [])
+        if len(words) == 1 and words[0][0] is not None:
+            found.excluded_terms.add(words[0][0])
+        elif len(words) > 1 and all(term_id is not None for term_id, _ in words):
+            found.excluded_phrases.append(item)
+    return found
+
+
+def holding_any_source(condition: Condition) -> str:
+    """SQL yielding the rows of `search_searchdocument d` that meet the condition and hold any
+    of the terms (parameter `term_ids`), driven from the terms' postings (their impact index
+    holds the document ids, so no document is read that does not match)."""
+    return f"""(SELECT DISTINCT sp.document_id FROM search_searchposting sp
+                 WHERE sp.term_id = ANY(%(term_ids)s::int[])) held
+               JOIN search_searchdocument d ON d.publication_id = held.document_id
+              WHERE {condition.where()}"""
+
+
+def count_any(terms: list[Term], today: datetime.date) -> int:
+    """How many visible documents hold any of the terms, from the postings alone: their distinct
+    documents less the few dated in the future (scheduled: indexed, not yet shown)."""
+    sql = """
+        SELECT (SELECT count(DISTINCT sp.document_id) FROM search_searchposting sp
+                 WHERE sp.term_id = ANY(%(term_ids)s::int[]))
+             - (SELECT count(*) FROM search_searchdocument d
+                 WHERE d.publication_date > %(today)s AND EXISTS (
+                       SELECT 1 FROM search_searchposting sp
+                        WHERE sp.document_id = d.publication_id
+                          AND sp.term_id = ANY(%(term_ids)s::int[])))
+    """
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {"term_ids": [term.id for term in terms], "today": today})
+        return cursor.fetchone()[0]
+
+
+def holding_any(terms: list[Term]) -> str:
+    """SQL over `d`: the document holds any of the terms (parameter `term_ids`)."""
+    return """EXISTS (SELECT 1 FROM search_searchposting sp
+                       WHERE sp.document_id = d.publication_id
+                         AND sp.term_id = ANY(%(term_ids)s::int[]))"""
+
+
+def with_phrase_candidates(rarest: int, condition: Condition, limit: int) -> list[int]:
+    """Documents meeting the condition that hold the phrases' rarest word (read from its
+    postings), at most `limit`."""
+    sql = f"""
+        SELECT d.publication_id
+          FROM search_searchposting sp
+          JOIN search_searchdocument d ON d.publication_id = sp.document_id
+         WHERE sp.term_id = %(rarest)s AND {condition.where()}
+         LIMIT %(limit)s
+    """
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**condition.params, "rarest": rarest, "limit": limit})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def in_order(ids: list[int], phrases: list[str]) -> set[int]:
+    """Those of these documents in which every phrase's words stand in order."""
+    if not ids or not phrases:
+        return set(ids)
+    check = phrase_condition(phrases, "phrase")
+    sql = f"""
+        SELECT d.publication_id FROM search_searchdocument d
+         WHERE d.publication_id = ANY(%(ids)s::int[]) AND {check.where()}
+    """
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**check.params, "ids": ids})
+        return {row[0] for row in cursor.fetchall()}
