@@ -42,6 +42,18 @@ format: $(STAMP)
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m config.embedded stop; fi
 
+# Every benchmark, one combined table and the search-latency chart (README "Benchmarks").
+# `make bench BENCH_SIZES=10k` for a smaller search run; BENCH_ARGS=--from-results runs nothing.
+BENCH_SIZES ?= 10k,100k,1m
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt ".[dev,bench]"
+	@rm -rf build *.egg-info
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) benchmarks/run.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+
 seeds: $(STAMP)
 	$(PY) seeds/generate.py
 

@@ -20,7 +20,16 @@ from kombu.exceptions import OperationalError
 
 from config.celery import app as celery_app
 from publications.extraction.services import extraction_request
-from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Status, Topic
+from publications.models import (
+    Author,
+    Publication,
+    PublicationAuthor,
+    Series,
+    SlugRedirect,
+    Status,
+    Topic,
+)
+from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import check_pdf_header
 from search.indexing import index_publication, index_publications, remove_publication
 
@@ -129,7 +138,7 @@ def publication_save(
         # A no-op unless the PDF is new, replaced or removed.
         extraction_request(publication=publication)
         index_publication(publication.pk)
-        transaction.on_commit(total_index_invalidate)
+        transaction.on_commit(public_catalogue_changed)
     return publication
 
 
@@ -161,7 +170,7 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
             index_publication(publication.pk)
             changed += 1
             released += not is_future
-        transaction.on_commit(total_index_invalidate)
+        transaction.on_commit(public_catalogue_changed)
         if released:
             publications_announce_on_commit()
     return changed
@@ -190,7 +199,7 @@ def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
             status=Status.DRAFT, updated_at=timezone.now()
         )
         index_publications(ids)
-        transaction.on_commit(total_index_invalidate)
+        transaction.on_commit(public_catalogue_changed)
     return changed
 
 
@@ -217,16 +226,25 @@ def total_index_invalidate() -> None:
     cache.delete(TOTAL_INDEX_KEY.format(date=timezone.localdate().isoformat()))
 
 
+def public_catalogue_changed() -> None:
+    """What readers see changed (run after commit): recount the Total Index, replace every
+    cached page."""
+    total_index_invalidate()
+    page_cache_invalidate()
+
+
 def _cache_seconds() -> int:
     from django.conf import settings
 
     return settings.TOTAL_INDEX_CACHE_SECONDS
 
 
-def catalogue_entry_save(*, entry: Author | Topic, old_name: str) -> None:
-    """Save an author or topic; a new name re-indexes its publications in a task after commit."""
+def catalogue_entry_save(*, entry: Author | Topic | Series, old_name: str) -> None:
+    """Save an author, topic or series; a new name re-indexes its publications in a task after
+    commit, and cached pages are replaced."""
     with transaction.atomic():
         entry.save()
+        transaction.on_commit(page_cache_invalidate)
         if old_name and old_name != entry.name:
             ids = list(entry.publications.values_list("pk", flat=True))
             if ids:
@@ -242,6 +260,14 @@ def _reindex_later(ids: list[int]) -> None:
 def publication_reindex(*, publication: Publication) -> None:
     """Update the publication's search documents (after its byline or topics changed)."""
     index_publication(publication.pk)
+    transaction.on_commit(page_cache_invalidate)
+
+
+def catalogue_entries_delete(*, entries: QuerySet) -> None:
+    """Delete authors, topics or series; the pages that named them are replaced on commit."""
+    with transaction.atomic():
+        entries.delete()
+        transaction.on_commit(page_cache_invalidate)
 
 
 def publications_delete(*, publications: QuerySet[Publication]) -> int:
@@ -255,5 +281,5 @@ def publications_delete(*, publications: QuerySet[Publication]) -> int:
                 if field:
                     transaction.on_commit(partial(field.storage.delete, field.name))
         Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
-        transaction.on_commit(total_index_invalidate)
+        transaction.on_commit(public_catalogue_changed)
     return len(doomed)

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from publications import services
 from publications.extraction import services as extraction
+from publications.page_cache import page_cache_invalidate
 from search.indexing import index_publications
 
 
@@ -31,4 +32,5 @@ def sweep_extractions() -> int:
 def reindex_publications(publication_ids: list[int]) -> int:
     """Update the search documents of these publications (an author or topic was renamed)."""
     index_publications(publication_ids)
+    page_cache_invalidate()  # search pages rank by the new name now
     return len(publication_ids)

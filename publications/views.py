@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from publications import citations, metadata, selectors
 from publications.filters import publication_listing
 from publications.models import Author, Publication, Topic, listing_prefetches
+from publications.page_cache import cached_page
 from publications.pagination import paginate
 from publications.pdf_responses import content_disposition, cover_response, pdf_response
 
@@ -46,6 +47,7 @@ def with_publication(view):
 
 
 @require_safe
+@cached_page
 def home(request):
     context = {
         "latest": selectors.latest_publications(HOME_LATEST),
@@ -55,6 +57,7 @@ def home(request):
 
 
 @require_safe
+@cached_page
 def publication_list(request):
     listing = publication_listing(request.GET)
     context = {"listing": listing, "page_obj": paginate(request, listing.publications)}
@@ -62,6 +65,7 @@ def publication_list(request):
 
 
 @require_safe
+@cached_page  # before the slug lookup, so a page served from the cache makes no query
 @with_publication
 def publication_detail(request, publication):
     return render_publication_page(request, publication)
@@ -134,6 +138,7 @@ def _citation_response(text: str, publication: Publication, extension: str, cont
 
 
 @require_safe
+@cached_page
 def author_list(request):
     authors = Author.objects.with_public_publications().with_publication_count().order_by("name")
     page = paginate(request, authors, per_page=AUTHORS_PER_PAGE)
@@ -149,6 +154,7 @@ def author_suggest(request):
 
 
 @require_safe
+@cached_page
 def author_detail(request, slug):
     author = selectors.public_author(slug, user=request.user)
     if author is None:
@@ -159,11 +165,13 @@ def author_detail(request, slug):
 
 
 @require_safe
+@cached_page
 def topic_list(request):
     return render(request, "publications/topic_list.html", {"topics": selectors.topic_tree()})
 
 
 @require_safe
+@cached_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     publications = Publication.objects.published().in_topics(

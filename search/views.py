@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from config.ratelimit import Rate, rate_limited
 from publications.context_processors import total_index
+from publications.page_cache import page_slot
 from search import engine, selectors
 from search.forms import SearchForm
 from search.presentation import page_context
@@ -24,12 +25,20 @@ def search(request):
     # A malformed parameter is left out and its error shown beside the filters.
     form.is_valid()
     search_request = form.search_request()
+    slot = page_slot(request)  # publications/page_cache.py: replaced whenever the catalogue changes
+    if slot is not None and slot.page is not None:
+        # A page served from the cache is still a search, counted in the editors' log.
+        _log_words(request, search_request, **slot.page.extra)
+        return slot.page.response(request)
     outcome = engine.search(search_request)
     _log(request, search_request, outcome)
     context = page_context(request.path, request.GET, form, search_request, outcome)
     context["matching_authors"] = selectors.matching_authors(outcome.query)
     context["matching_topics"] = selectors.matching_topics(outcome.query)
-    return render(request, "search/results.html", context)
+    response = render(request, "search/results.html", context)
+    if slot is not None:
+        slot.store(response, extra={"text": outcome.query.text, "results": outcome.count})
+    return response
 
 
 def too_many_requests(request: HttpRequest, rate: str) -> JsonResponse:
@@ -57,9 +66,15 @@ def search_api(request):
 
 
 def _log(request: HttpRequest, search_request: engine.SearchRequest, outcome) -> None:
+    _log_words(request, search_request, text=outcome.query.text, results=outcome.count)
+
+
+def _log_words(
+    request: HttpRequest, search_request: engine.SearchRequest, *, text: str, results: int
+) -> None:
     # Each search once: page 1 only, and only searches with words in them.
-    if request.method == "GET" and search_request.page == 1 and outcome.query.text:
-        search_log_query(text=outcome.query.text, results=outcome.count)
+    if request.method == "GET" and search_request.page == 1 and text:
+        search_log_query(text=text, results=results)
 
 
 def _no_store(response: JsonResponse) -> JsonResponse:

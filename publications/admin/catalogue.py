@@ -8,11 +8,18 @@ from publications import services
 from publications.models import Author, Publication, PublicationAuthor, Series, SlugRedirect, Topic
 
 
-class RenameReindexes:
-    """A new name reaches the search index: the entry's publications are re-indexed after commit."""
+class CatalogueEntryAdmin(admin.ModelAdmin):
+    """Saves and deletions through the services: a new name reaches the search index (the
+    entry's publications are re-indexed after commit) and cached public pages are replaced."""
 
     def save_model(self, request, obj, form, change):
         services.catalogue_entry_save(entry=obj, old_name=form.initial.get("name", ""))
+
+    def delete_model(self, request, obj):
+        services.catalogue_entries_delete(entries=type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.catalogue_entries_delete(entries=queryset)
 
 
 def link_count(links, field):
@@ -25,7 +32,7 @@ def link_count(links, field):
 
 
 @admin.register(Author)
-class AuthorAdmin(RenameReindexes, admin.ModelAdmin):
+class AuthorAdmin(CatalogueEntryAdmin):
     list_display = ["name", "role", "affiliation", "publication_count"]
     search_fields = ["name", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
@@ -44,7 +51,7 @@ class AuthorAdmin(RenameReindexes, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(RenameReindexes, admin.ModelAdmin):
+class TopicAdmin(CatalogueEntryAdmin):
     list_display = ["name", "parent", "publication_count"]
     list_select_related = ["parent"]
     search_fields = ["name"]
@@ -65,7 +72,7 @@ class TopicAdmin(RenameReindexes, admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(CatalogueEntryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -31,6 +31,7 @@ from publications.models import (
     Publication,
     PublicationPage,
 )
+from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import PDF_MAGIC
 from search.indexing import index_publication
 
@@ -212,6 +213,8 @@ def _replace_pages(publication_id: int, pages: list[str] | None) -> bool:
     Publication.objects.filter(pk=publication_id).update(
         page_count=len(pages) if pages is not None else None
     )
+    # The page count shows on the publication page, the text in search results.
+    transaction.on_commit(page_cache_invalidate)
     return index_publication(publication_id)
 
 

@@ -77,7 +77,7 @@ def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: b
         publication.save(update_fields=sorted(fields))
     if touched:
         index_publication(publication.pk)
-        transaction.on_commit(services.total_index_invalidate)
+        transaction.on_commit(services.public_catalogue_changed)
     # Queues (on commit) extraction of a new file, or of one never extracted; else a no-op.
     extraction_request(publication=publication)
     if created:
