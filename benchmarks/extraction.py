@@ -7,6 +7,17 @@ Celery worker processes.
 The PDFs are generated once into var/bench/pdfs (one and two columns, tables, 5 to 300 pages;
 not the seeds). Prints a table (pages per second, peak memory) and writes
 benchmarks/results/extraction.{md,csv}. It measures; it asserts nothing.
+
+What is timed, so the rows compare like with like (the same files, the same pages):
+- an engine called directly: from the first file opened to the last page read, its import done
+  before; with two processes, the files split evenly by pages and both started together;
+- the pipeline: from the first task queued (the rows' `queued_at`) to the last row stored
+  (`finished_at`), both stamped by the pipeline itself, with the worker already answering pings,
+  so neither the worker's start nor the script that queues nor the polling is counted. Files are
+  queued largest first, so two processes are not left waiting on one long file at the end;
+- the pipeline twice: for drafts (text stored; the search documents are written when the
+  publication is published) and for published publications (text and search documents written
+  in the same transaction), each from an empty search index.
 """
 
 from __future__ import annotations
@@ -34,15 +45,22 @@ DOCUMENTS = [(5, "one"), (8, "two"), (12, "table"), (20, "one"), (30, "two"), (4
 def main() -> None:
     files = generate()
     pages = sum(count for count, _ in DOCUMENTS)
-    rows = [
-        direct("pypdf", files, pages),
-        direct("pypdfium2", files, pages),
-        pipeline(files, pages, processes=1),
-        pipeline(files, pages, processes=2),
-    ]
-    rows[2]["note"] = f"{rows[2]['pages_per_s'] / rows[0]['pages_per_s']:.0%} of pypdf alone"
-    rows[3]["note"] = f"{rows[3]['pages_per_s'] / rows[2]['pages_per_s']:.2f}x one process"
-    report(rows, pages)
+    load = [os.getloadavg()[0]]
+    alone = direct("pypdf", files, pages)
+    both = direct("pypdf", files, pages, processes=2)
+    both["note"] = f"{both['pages_per_s'] / alone['pages_per_s']:.2f}x one process"
+    rows = [alone, both, direct("pypdfium2", files, pages)]
+    for published in (False, True):
+        one = pipeline(files, pages, processes=1, published=published)
+        two = pipeline(files, pages, processes=2, published=published)
+        one["note"] = (
+            f"{one['pages_per_s'] / alone['pages_per_s']:.0%} of pypdf alone "
+            f"({one['pages_per_cpu_s'] / alone['pages_per_cpu_s']:.0%} per CPU-second)"
+        )
+        two["note"] = f"{two['pages_per_s'] / one['pages_per_s']:.2f}x one process"
+        rows += [one, two]
+    load.append(os.getloadavg()[0])
+    report(rows, pages, load)
 
 
 def generate() -> list[Path]:
@@ -79,54 +97,98 @@ def generate() -> list[Path]:
     return files
 
 
-def direct(engine: str, files: list[Path], pages: int) -> dict:
-    """The engine alone, in a fresh process (so its peak memory is its own)."""
-    code = f"""
+# An engine alone, in a fresh process (so its peak memory is its own). It says "ready" once
+# imported and starts reading at the next line on stdin, so two of them start together.
+DIRECT = """
 import json, resource, sys, time
-sys.path.insert(0, {str(BASE_DIR)!r})
-files = {[str(path) for path in files]!r}
-started = time.perf_counter()
-if {engine!r} == "pypdf":
+files = json.loads(sys.argv[1])
+if sys.argv[2] == "pypdf":
     from pypdf import PdfReader
-    for path in files:
+    def read(path):
         for page in PdfReader(path).pages:
             page.extract_text()
 else:
     import pypdfium2
-    for path in files:
+    def read(path):
         for page in pypdfium2.PdfDocument(path):
             page.get_textpage().get_text_range()
+print("ready", flush=True)
+sys.stdin.readline()
+started, cpu = time.perf_counter(), time.process_time()
+for path in files:
+    read(path)
 seconds = time.perf_counter() - started
-print(json.dumps({{"seconds": seconds,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({"seconds": seconds, "cpu": time.process_time() - cpu,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-    result = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
-    return {"what": f"{engine} called directly", "processes": 1,
-            "pages_per_s": round(pages / result["seconds"], 1),
-            "peak_mb": round(result["peak_mb"]), "note": ""}  # fmt: skip
 
 
-def pipeline(files: list[Path], pages: int, *, processes: int) -> dict:
+def direct(engine: str, files: list[Path], pages: int, *, processes: int = 1) -> dict:
+    """The engine called directly on every file, by `processes` processes started together."""
+    children = [
+        subprocess.Popen([sys.executable, "-c", DIRECT, json.dumps(share), engine],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for share in split_by_pages(files, processes)
+    ]  # fmt: skip
+    for child in children:
+        child.stdout.readline()  # "ready"
+    for child in children:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    results = [json.loads(child.communicate()[0]) for child in children]
+    seconds = max(result["seconds"] for result in results)
+    cpu = sum(result["cpu"] for result in results)
+    return {"what": f"{engine} called directly", "processes": processes,
+            "pages_per_s": round(pages / seconds, 1), "pages_per_cpu_s": round(pages / cpu, 1),
+            "peak_mb": round(max(result["peak_mb"] for result in results)), "note": ""}  # fmt: skip
+
+
+def split_by_pages(files: list[Path], parts: int) -> list[list[str]]:
+    """The files in `parts` shares of about the same number of pages (largest file first)."""
+    shares: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    counts = [count for count, _ in DOCUMENTS]
+    for path, count in sorted(zip(files, counts, strict=True), key=lambda pair: -pair[1]):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(str(path))
+        loads[lightest] += count
+    return shares
+
+
+def pipeline(files: list[Path], pages: int, *, processes: int, published: bool) -> dict:
     """Every file through a real Celery worker with `processes` pool processes."""
     env = pipeline_env()
-    subprocess.run([sys.executable, __file__, "--prepare", *map(str, files)], env=env, check=True)
+    status = ["--published"] if published else []
+    command = [sys.executable, __file__, "--prepare", *status, *map(str, files)]
+    subprocess.run(command, env=env, check=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "extraction",
          "-c", str(processes), "--without-gossip", "--without-mingle", "-l", "WARNING"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
+        cwd=BASE_DIR, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        time.sleep(3)  # the worker's start is not the pipeline's cost
-        started = time.perf_counter()
+        wait_until_ready(env, worker)
         subprocess.run([sys.executable, __file__, "--queue"], env=env, check=True)
-        peak = wait_until_done(env, worker.pid, len(files))
-        seconds = time.perf_counter() - started
+        measured = wait_until_done(env, worker.pid, len(files))
     finally:
         os.killpg(worker.pid, 15)
         worker.wait()
-    rate = round(pages / seconds, 1)
-    return {"what": "pipeline (Celery worker)", "processes": processes, "pages_per_s": rate,
-            "peak_mb": round(peak), "note": ""}  # fmt: skip
+    kind = "published" if published else "drafts"
+    return {"what": f"pipeline (Celery worker), {kind}", "processes": processes,
+            "pages_per_s": round(pages / measured["seconds"], 1),
+            "pages_per_cpu_s": round(pages / measured["cpu"], 1),
+            "peak_mb": round(measured["peak_mb"]), "note": ""}  # fmt: skip
+
+
+def wait_until_ready(env: dict[str, str], worker: subprocess.Popen) -> None:
+    """Until the worker answers a ping: its start is not the pipeline's cost."""
+    from celery import Celery
+
+    app = Celery(broker=env["CELERY_BROKER_URL"])
+    deadline = time.monotonic() + 120
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("the benchmark's Celery worker did not start")
 
 
 def pipeline_env() -> dict[str, str]:
@@ -148,27 +210,85 @@ def pipeline_env() -> dict[str, str]:
     }
 
 
-def wait_until_done(env: dict[str, str], worker_pid: int, count: int) -> float:
-    """Poll until every file is done or failed; return the worker tree's peak memory in MB."""
-    import psutil
+def wait_until_done(env: dict[str, str], worker_pid: int, count: int) -> dict:
+    """Poll until every file is done. Returns the seconds from the first queued to the last
+    stored, the CPU seconds spent meanwhile by the worker's processes (parsers included) and
+    the database backends serving them, and the worker tree's peak memory in MB."""
     import psycopg
 
     base, name = env["DATABASE_URL"].rsplit("/", 1)
     host = base.split("@", 1)[1].replace("%2F", "/")
     peak = 0.0
     with psycopg.connect(host=host, user="postgres", dbname=name, autocommit=True) as conn:
+        worker_before, backends_before = tree_cpu(worker_pid), backends_cpu(conn)
+        backends = dict(backends_before)
         finished = "SELECT count(*) FROM publications_extraction WHERE status IN ('done', 'failed')"
         while conn.execute(finished).fetchone()[0] < count:
-            root = psutil.Process(worker_pid)
-            for process in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.NoSuchProcess):  # a parser that just finished
-                    peak = max(peak, process.memory_info().rss / 2**20)
+            peak = max(peak, tree_rss_mb(worker_pid))
+            backends.update(backends_cpu(conn))  # the last reading of a backend that closes
             time.sleep(0.1)
+        backends.update(backends_cpu(conn))
+        failed = conn.execute(
+            "SELECT count(*) FROM publications_extraction WHERE status = 'failed'"
+        ).fetchone()[0]
+        if failed:
+            raise SystemExit(f"{failed} of the benchmark's files failed: nothing to measure")
+        seconds = conn.execute(
+            "SELECT extract(epoch FROM max(finished_at) - min(queued_at))"
+            " FROM publications_extraction"
+        ).fetchone()[0]
+    database = sum(backends.values()) - sum(backends_before.values())
+    return {"seconds": float(seconds), "peak_mb": peak,
+            "cpu": tree_cpu(worker_pid) - worker_before + database}  # fmt: skip
+
+
+def tree_processes(pid: int) -> list:
+    import psutil
+
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process tree, with its children that have ended (the parsers)."""
+    import psutil
+
+    total = 0.0
+    for process in tree_processes(pid):
+        with contextlib.suppress(psutil.NoSuchProcess):  # a parser that just finished
+            times = process.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    peak = 0.0
+    for process in tree_processes(pid):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            peak = max(peak, process.memory_info().rss / 2**20)
     return peak
 
 
-def prepare(paths: list[str]) -> None:
-    """A fresh catalogue of these files, each waiting for extraction."""
+def backends_cpu(conn) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the benchmark's database but this one."""
+    import psutil
+
+    rows = conn.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid()"
+    ).fetchall()
+    seconds = {}
+    for (pid,) in rows:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = psutil.Process(pid).cpu_times()
+            seconds[pid] = times.user + times.system
+    return seconds
+
+
+def prepare(paths: list[str], *, published: bool) -> None:
+    """A fresh catalogue of these files, each waiting for extraction, and an empty index."""
     import django
 
     django.setup()
@@ -177,11 +297,17 @@ def prepare(paths: list[str]) -> None:
 
     from publications.models import Publication, Status
     from publications.services import publication_attach_pdf
+    from search.indexing import rebuild
 
     call_command("migrate", verbosity=0)
     Publication.objects.all().delete()
+    rebuild()  # nothing is published now: this empties every index table
     for path in paths:
-        publication = Publication(title=Path(path).stem, slug=Path(path).stem, status=Status.DRAFT)
+        publication = Publication(
+            title=Path(path).stem,
+            slug=Path(path).stem,
+            status=Status.PUBLISHED if published else Status.DRAFT,
+        )
         with open(path, "rb") as stream:
             publication_attach_pdf(publication=publication, file=File(stream), name=Path(path).name)
         publication.save()
@@ -197,26 +323,29 @@ def queue() -> None:
     from publications.models import Publication
 
     with transaction.atomic():
-        for publication in Publication.objects.all():
+        for publication in Publication.objects.order_by("-pdf_size"):
             extraction_request(publication=publication, force=True)
 
 
-def report(rows: list[dict], pages: int) -> None:
+def report(rows: list[dict], pages: int, load: list[float]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     lines = [
-        f"{len(DOCUMENTS)} PDFs, {pages} pages.",
+        f"{len(DOCUMENTS)} PDFs, {pages} pages. Load average (1 min) on this "
+        f"{os.cpu_count()}-core machine: {load[0]:.1f} at the start, {load[1]:.1f} at the end; "
+        "pages per CPU-second (the parser's, the worker's and the database's) depend less on "
+        "what else the machine runs than pages per second do.",
         "",
-        "| what | processes | pages/s | peak MB (per process) | |",
-        "|---|---|---|---|---|",
+        "| what | processes | pages/s | pages per CPU-s | peak MB (per process) | |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {r['what']} | {r['processes']} | {r['pages_per_s']} | {r['peak_mb']} | "
-              f"{r['note']} |" for r in rows]  # fmt: skip
+    lines += [f"| {r['what']} | {r['processes']} | {r['pages_per_s']} | {r['pages_per_cpu_s']} "
+              f"| {r['peak_mb']} | {r['note']} |" for r in rows]  # fmt: skip
     table = "\n".join(lines)
     print(table)
     (RESULTS / "extraction.md").write_text(table + "\n")
     with (RESULTS / "extraction.csv").open("w", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=["what", "processes", "pages_per_s", "peak_mb",
-                                                 "note"])  # fmt: skip
+        fields = ["what", "processes", "pages_per_s", "pages_per_cpu_s", "peak_mb", "note"]
+        writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 
@@ -228,7 +357,8 @@ def log(message: str) -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "--prepare":
-        prepare(sys.argv[2:])
+        published = "--published" in sys.argv[2:]
+        prepare([arg for arg in sys.argv[2:] if arg != "--published"], published=published)
     elif command == "--queue":
         queue()
     else:

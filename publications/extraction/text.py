@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -13,6 +14,7 @@ _WORDS = re.compile(r"[^\W\d_]+")
 RUN_TOGETHER_WORD = 20
 RUN_TOGETHER_SHARE = 0.4
 MIN_LETTERS_TO_JUDGE = 80
+MANY_DISTINCT_CHARACTERS = 64
 
 
 def clean_text(text: str) -> str:
@@ -42,12 +44,32 @@ def looks_run_together(pages: list[str]) -> bool:
 
 def looks_garbled(pages: list[str]) -> bool:
     """A text layer of glyph codes rather than words: few letters, many replacement characters."""
-    text = "".join("".join(pages).split())
-    if len(text) < MIN_LETTERS_TO_JUDGE:
+    text = "".join(pages)
+    other = _non_letter_counts(text)
+    total = len(text) - sum(count for char, count in other.items() if char.isspace())
+    if total < MIN_LETTERS_TO_JUDGE:
         return False
-    letters = sum(char.isalpha() for char in text)
-    unknown = sum(char == "\ufffd" or unicodedata.category(char) in {"Co", "Cn"} for char in text)
-    return letters / len(text) < 0.5 or unknown / len(text) > 0.05
+    letters = len(text) - sum(other.values())
+    unknown = sum(count for char, count in other.items() if _unknown(char) and not char.isspace())
+    return letters / total < 0.5 or unknown / total > 0.05
+
+
+def _non_letter_counts(text: str) -> dict[str, int]:
+    """How often each character that is not a letter occurs (spaces included).
+
+    Judged per distinct character, not per character: a test per character in Python cost more
+    than a tenth of pypdf's own time. Prose has a few dozen distinct non-letters, each counted by
+    str.count at memory speed; a text with more of them is counted in one pass instead.
+    """
+    others = [char for char in set(text) if not char.isalpha()]
+    if len(others) > MANY_DISTINCT_CHARACTERS:
+        counts = Counter(text)
+        return {char: counts[char] for char in others}
+    return {char: text.count(char) for char in others}
+
+
+def _unknown(char: str) -> bool:
+    return char == "\ufffd" or unicodedata.category(char) in {"Co", "Cn"}
 
 
 def has_text_layer(pages: list[str], *, min_characters_per_page: int = 10) -> bool:

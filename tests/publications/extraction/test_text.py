@@ -40,6 +40,21 @@ def test_garbled_text_layer_is_recognised():
     assert not looks_garbled([PROSE * 3])
 
 
+def test_garbled_judges_characters_not_spaces():
+    # 60 letters among 120 spaces and line breaks: all letters once the spaces are left out.
+    assert not looks_garbled(["ab \n\t\u00a0 " * 30])
+    # Private-use glyph codes among letters: too many unknown characters.
+    assert looks_garbled(["word\ue000 " * 40])
+    assert not looks_garbled(["word\ue000 " + "words " * 200])
+
+
+def test_garbled_is_judged_alike_with_many_distinct_symbols():
+    symbols = "".join(chr(code) for code in range(0x2200, 0x2300))  # 256 distinct non-letters
+
+    assert looks_garbled([symbols])
+    assert not looks_garbled([symbols, PROSE * 30])
+
+
 def test_scans_have_no_text_layer():
     assert not has_text_layer(["", " ", "3"])
     assert has_text_layer([PROSE, ""])
