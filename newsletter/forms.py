@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail.message import sanitize_address
 from django.core.validators import EmailValidator
+from django.utils.encoding import punycode
 
 from newsletter.models import normalise_email
 from publications.models import Topic
@@ -54,8 +58,29 @@ class AddressField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        # Control, format and separator characters (CR/LF, U+2028, NEL, soft hyphen, zero-width
+        # space) are refused: they have no place in an address, and in a domain IDNA silently
+        # drops some of them, so one mailbox would get a second row and a second per-address cap.
+        if any(unicodedata.category(char)[0] in "CZ" for char in value):
             raise forms.ValidationError("Enter a valid email address.", code="invalid")
+        if self._mailed_elsewhere(value):
+            raise forms.ValidationError("Enter a valid email address.", code="invalid")
+
+    @staticmethod
+    def _mailed_elsewhere(value: str) -> bool:
+        """Whether the mailer would send to another address than the one stored: IDNA maps
+        some characters of a domain to others or to nothing (U+034F, variation selectors, ß),
+        and an encoded word (=?utf-8?q?...?=) in the local part decodes into another address
+        or a line break."""
+        local, _, domain = value.rpartition("@")
+        try:
+            ascii_domain = punycode(domain)
+            sent_to = sanitize_address(value, "utf-8")
+            round_trip = ascii_domain.encode("ascii").decode("idna")
+        except (UnicodeError, ValueError):
+            return True
+        lossy = not domain.isascii() and round_trip != domain  # an ASCII domain is sent as is
+        return lossy or sent_to != f"{local}@{ascii_domain}"
 
 
 class TopicsField(forms.TypedMultipleChoiceField):

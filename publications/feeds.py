@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 
 from publications import selectors
 from publications.citations import full_title
@@ -58,7 +59,9 @@ class PublicationFeed(Feed):
         return full_title(item)
 
     def item_description(self, item):
-        return item.abstract
+        # Readers render an entry's description (Atom: summary type="html") as HTML, and the
+        # abstract is plain text: escaped, it shows as typed and no markup in it runs.
+        return escape(item.abstract)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())

@@ -73,7 +73,8 @@ def _count_links(links: QuerySet) -> Coalesce:
 
 def suggest_authors(query: str, *, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
     """Authors of public publications whose name contains the query; name starts first."""
-    query = query.strip()
+    # PostgreSQL text refuses NUL (a 500 before), and no name is longer than its field.
+    query = query.replace("\x00", "").strip()[: Author._meta.get_field("name").max_length]
     if len(query) < 2:
         return []
     authors = (
