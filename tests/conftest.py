@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 
 from config import embedded
 from tests.factories import PublicationFactory
+from tests.newsletter.smtp import SMTPServer
 from tests.servers import CeleryWorker, RedisServer
 
 TEST_CACHE_DB = 15
@@ -212,3 +213,15 @@ def with_pdf():
         return publication
 
     return make
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """aiosmtpd on 127.0.0.1; Django's SMTP backend in this process points at it."""
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server.handler
+    server.stop()

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from newsletter.models import Subscriber, SubscriberStatus
-from tests.newsletter.smtp import SMTPServer
 
 SITE_URL = "https://news.example.org"
 WORKER_SECRET_KEY = "test-worker-secret-key-not-for-production"
@@ -20,18 +19,6 @@ def _newsletter_settings(settings):
     settings.NEWSLETTER_RETRY_BACKOFF = 0
     # Worker and test process sign and check the same confirmation links.
     settings.SECRET_KEY = WORKER_SECRET_KEY
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """aiosmtpd on 127.0.0.1; Django's SMTP backend in this process points at it."""
-    server = SMTPServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server.handler
-    server.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from newsletter.tokens import confirm_token_make
 from publications import services as publishing
 from publications.models import Publication, Status
 from tests.factories import PublicationFactory, TopicFactory
-from tests.newsletter.smtp import SMTPServer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(120)]
 
@@ -64,15 +63,8 @@ def _mail_settings(settings):
 
 
 @pytest.fixture
-def smtp(settings):
-    """aiosmtpd on loopback; Django's SMTP backend in this process sends to it."""
-    server = SMTPServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server.handler
-    server.stop()
+def smtp(smtp_server):
+    return smtp_server
 
 
 @pytest.fixture
