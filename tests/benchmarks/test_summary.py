@@ -105,7 +105,6 @@ def test_index_sizes_read_as_publication_counts():
 
 
 def test_latency_chart_is_a_png(tmp_path):
-    pytest.importorskip("matplotlib", reason="matplotlib comes with the bench extra (make bench)")
     chart = tmp_path / "search-latency.png"
 
     assert latency_chart(SEARCH, chart) is True
