@@ -22,7 +22,13 @@ INITIAL_DEPTH = 200
 MAX_ROWS = 20_000  # postings read per query, at most, across all its terms
 RESCORE_MARGIN = 50  # candidates rescored beyond k in the first round
 RESCORE_BATCH = 200
-MAX_RESCORED = 500  # measured: past this, more work moved no top-10 result (benchmarks)
+MAX_RESCORED = 500  # documents scored exactly by the threshold rule, at most
+# MaxScore's budget: postings of the essential terms read in full, and documents scored.
+MAX_ESSENTIAL_POSTINGS = 60_000
+MAX_SURVIVORS = 5_000
+# Facets of a result set too large to count are counted over this many of the best documents.
+FACET_POOL = 200
+COMPLETE_BATCH = 400  # documents completed per statement by MaxScore
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,29 @@ RESCORE_SQL = """
 """
 
 
+# Every posting of the essential terms, summed per document; only those that can still make it.
+ESSENTIAL_SQL = """
+    SELECT sp.document_id, sum(q.idf * sp.impact)
+      FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
+      JOIN search_searchposting sp ON sp.term_id = q.term_id
+     GROUP BY sp.document_id
+    HAVING sum(q.idf * sp.impact) >= %(needed)s
+     LIMIT %(limit)s
+"""
+
+COMPLETE_SQL = """
+    SELECT c.doc, c.partial + coalesce(s.score, 0)
+      FROM unnest(%(candidates)s::bigint[], %(partials)s::float8[]) AS c(doc, partial)
+      JOIN search_searchdocument d ON d.publication_id = c.doc
+     CROSS JOIN LATERAL (
+           SELECT sum(q.idf * sp.impact) AS score
+             FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
+             JOIN search_searchposting sp ON sp.document_id = c.doc AND sp.term_id = q.term_id
+           ) s
+     WHERE {where}
+"""
+
+
 def rank(terms: list[Term], k: int, condition: Condition) -> Ranked:
     """The k best documents for these terms among those meeting the condition."""
     if not terms or k <= 0:
@@ -72,26 +101,111 @@ def rank(terms: list[Term], k: int, condition: Condition) -> Ranked:
     idf = {term.id: term.idf for term in terms}
     depth = max(INITIAL_DEPTH, 2 * k)
     known: dict[int, float | None] = {}  # exact scores so far (None: fails the condition)
+    tried_max_score = False
     while True:
         lists = _read_lists(list(idf), depth)
         seen, floors = _bounds(lists, idf, depth)
         ordered = sorted(
             ((_upper(parts, floors, idf), doc) for doc, parts in seen.items()), reverse=True
         )
-        scores, settled = _rescore_until_settled(ordered, k, idf, condition, known)
-        kth = scores[k - 1][1] if len(scores) >= k else None
         complete = all(len(rows) < depth for rows in lists.values())
         unseen_bound = sum(floors.values())
-        if complete or (settled and kth is not None and kth >= unseen_bound):
-            return Ranked(scores[:k], settled, list(known))
-        if depth * len(idf) * 4 > MAX_ROWS or len(known) >= MAX_RESCORED:
-            return Ranked(scores[:k], False, list(known))
+        # A first batch, then MaxScore once (it settles most queries of many common words at
+        # once), then the threshold rule's own rescoring up to its budget.
+        budget = RESCORE_MARGIN + k if not tried_max_score else MAX_RESCORED
+        scores, settled = _rescore_until_settled(ordered, k, idf, condition, known, budget)
+        kth = scores[k - 1][1] if len(scores) >= k else None
+        if (complete and settled) or (settled and kth is not None and kth >= unseen_bound):
+            return _ranked(scores, k, True, known)
+        if not tried_max_score:
+            tried_max_score = True
+            if kth is not None:
+                proven = _max_score(terms, lists, k, condition, known, kth)
+                if proven is not None:
+                    return proven
+            scores, settled = _rescore_until_settled(
+                ordered, k, idf, condition, known, MAX_RESCORED
+            )
+            kth = scores[k - 1][1] if len(scores) >= k else None
+            if (complete and settled) or (settled and kth is not None and kth >= unseen_bound):
+                return _ranked(scores, k, True, known)
+        if complete or depth * len(idf) * 4 > MAX_ROWS or len(known) >= MAX_RESCORED:
+            return _ranked(scores, k, False, known)
         depth *= 4
 
 
-def _rescore_until_settled(ordered, k, idf, condition, known):
+def _ranked(scores, k: int, exact: bool, known: dict[int, float | None]) -> Ranked:
+    # The pool (for facets of a result set too large to count) is the best scored documents.
+    return Ranked(scores[:k], exact, [doc for doc, _ in scores[:FACET_POOL]])
+
+
+def _max_score(terms, lists, k, condition, known, kth) -> Ranked | None:
+    """MaxScore, when the threshold rule cannot settle cheaply (many terms, flat impacts): the
+    terms whose best contributions together stay under the k-th score known so far cannot put
+    a document in the top k on their own, so only documents holding one of the other
+    ("essential") terms are candidates. Their essential postings are read in full and summed;
+    those that could still reach the k-th score are scored exactly. None when the essential
+    postings or the candidates pass the budget."""
+    best = {term.id: term.idf * (lists[term.id][0][1] if lists[term.id] else 0.0) for term in terms}
+    optional, reach = [], 0.0
+    for term in sorted(terms, key=lambda term: best[term.id]):
+        if reach + best[term.id] >= kth:
+            break
+        optional.append(term)
+        reach += best[term.id]
+    essential = [term for term in terms if term not in optional]
+    if sum(term.df for term in essential) > MAX_ESSENTIAL_POSTINGS:
+        return None
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(
+            ESSENTIAL_SQL,
+            {
+                "terms": [term.id for term in essential],
+                "idfs": [term.idf for term in essential],
+                "needed": kth - reach - 1e-9,
+                "limit": MAX_SURVIVORS + 1,
+            },
+        )
+        partial = dict(cursor.fetchall())
+    if len(partial) > MAX_SURVIVORS:
+        return None
+    # Best partial scores first: each batch raises the k-th score, which rules out more of the
+    # rest before they cost a probe.
+    pending = sorted(((score, doc) for doc, score in partial.items() if doc not in known),
+                     reverse=True)  # fmt: skip
+    rest = {term.id: term.idf for term in optional}
+    while True:
+        scores = sorted(
+            ((doc, score) for doc, score in known.items() if score is not None),
+            key=lambda r: (-r[1], r[0]),
+        )
+        kth = scores[k - 1][1] if len(scores) >= k else 0.0
+        pending = [(score, doc) for score, doc in pending if score + reach >= kth - 1e-9]
+        if not pending:
+            return _ranked(scores, k, True, known)
+        batch, pending = pending[:COMPLETE_BATCH], pending[COMPLETE_BATCH:]
+        fresh = [doc for _, doc in batch]
+        known.update(dict.fromkeys(fresh))
+        known.update(_complete(fresh, [score for score, _ in batch], rest, condition))
+
+
+def _complete(candidates, partials, idf, condition) -> dict[int, float]:
+    """Exact scores from partial ones: the remaining terms' postings probed per candidate."""
+    params = {
+        **condition.params,
+        "terms": list(idf),
+        "idfs": list(idf.values()),
+        "candidates": candidates,
+        "partials": partials,
+    }
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(COMPLETE_SQL.format(where=condition.where()), params)
+        return dict(cursor.fetchall())
+
+
+def _rescore_until_settled(ordered, k, idf, condition, known, budget):
     """Rescore candidates by falling upper bound until none left unscored could reach the k-th
-    exact score (or the rescoring budget is spent: then settled is False). Scores already in
+    exact score (or `budget` documents are scored: then settled is False). Scores already in
     `known` (from a shallower round) are not asked for again."""
     done = 0
     while True:
@@ -102,9 +216,9 @@ def _rescore_until_settled(ordered, k, idf, condition, known):
         kth = scores[k - 1][1] if len(scores) >= k else None
         if done >= len(ordered) or (kth is not None and ordered[done][0] <= kth):
             return scores, True
-        if len(known) >= MAX_RESCORED:
+        if len(known) >= budget:
             return scores, False
-        batch = RESCORE_MARGIN + k if not known else RESCORE_BATCH
+        batch = min(RESCORE_MARGIN + k if not known else RESCORE_BATCH, budget - len(known))
         chunk = []
         while done < len(ordered) and len(chunk) < batch:
             doc = ordered[done][1]

@@ -356,6 +356,37 @@ def test_the_pruned_top_10_equals_full_bm25_on_a_large_index(large_corpus, monke
     assert max(plain) < LARGE / 2
 
 
+@pytest.mark.parametrize("max_score", [True, False], ids=["maxscore", "threshold rule alone"])
+def test_long_questions_get_the_exact_top_10_with_maxscore_or_without(
+    large_corpus, monkeypatch, max_score
+):
+    # MaxScore settles what the threshold rule cannot settle cheaply (many terms, flat
+    # impacts); over its budget the threshold rule goes on alone. Both must be exact.
+    generous_budget(monkeypatch)
+    # A first batch of exactly k: what MaxScore must find is mostly not in it yet.
+    monkeypatch.setattr(ranking, "RESCORE_MARGIN", 0)
+    if not max_score:
+        monkeypatch.setattr(ranking, "MAX_ESSENTIAL_POSTINGS", 0)
+    proven = []
+    max_score_run = ranking._max_score
+
+    def recording(*args):
+        result = max_score_run(*args)
+        proven.append(result is not None)
+        return result
+
+    monkeypatch.setattr(ranking, "_max_score", recording)
+    questions = [query for query in large_corpus["queries"] if len(query.split()) >= 4]
+
+    for query in questions:
+        outcome = run(query, page_size=10)
+
+        found = [(r.publication.pk, r.score) for r in outcome.results]
+        _assert_same_top(found, _exact(query, Filters(), 10), query)
+        assert outcome.exact_ranking, query
+    assert any(proven) is max_score
+
+
 @pytest.mark.parametrize("check_all", [True, False], ids=["every candidate", "in rank order"])
 def test_a_phrase_finds_the_exact_top_10_whichever_way_its_word_order_is_checked(
     large_corpus, monkeypatch, check_all
