@@ -65,12 +65,15 @@ def build_email(
     name: str = "",
     context: dict | None = None,
     rendered: Rendered | None = None,
+    links: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     """An email to one address, from templates `name` (or a ready rendering), with List-Id,
-    List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for the subscriber's token."""
+    List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) for the subscriber's token (whose
+    `links` a caller sending many may pass in, worked out without a reverse() per email)."""
+    if links is None:
+        links = subscriber_links(token)
     if rendered is None:
-        rendered = render_email(name, {**subscriber_links(token), **(context or {})})
-    links = subscriber_links(token)
+        rendered = render_email(name, {**links, **(context or {})})
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,

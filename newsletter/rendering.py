@@ -29,8 +29,11 @@ class CampaignRenderer:
     publications: list[Publication] = field(init=False)
     topics: dict[int, set[int]] = field(init=False)
     cache: dict[tuple[int, ...], Rendered] = field(default_factory=dict)
+    # The subscriber links with the placeholder for a token: reversed once, not per reader.
+    links: dict[str, str] = field(init=False)
 
     def __post_init__(self):
+        self.links = subscriber_links(TOKEN_PLACEHOLDER)
         order = list(self.campaign.items.values_list("publication_id", flat=True))
         found = Publication.objects.filter(pk__in=order).for_listing().in_bulk()
         self.publications = [found[pk] for pk in order if pk in found]
@@ -48,7 +51,7 @@ class CampaignRenderer:
             context = {
                 "campaign": self.campaign,
                 "publications": publications,
-                **subscriber_links(TOKEN_PLACEHOLDER),
+                **self.links,
             }
             self.cache[key] = render_email("update", context)
         return self.cache[key]
@@ -59,4 +62,5 @@ class CampaignRenderer:
         if not publications:
             return None
         rendered = self.rendered(publications).personalised(token)
-        return build_email(to=to, token=token, rendered=rendered)
+        links = {name: url.replace(TOKEN_PLACEHOLDER, token) for name, url in self.links.items()}
+        return build_email(to=to, token=token, rendered=rendered, links=links)

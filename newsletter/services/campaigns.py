@@ -19,14 +19,13 @@ from newsletter.models import (
     CampaignKind,
     CampaignPublication,
     CampaignStatus,
-    Delivery,
+    DeliveryStatus,
     Subscriber,
 )
 from publications.models import Publication
 
 logger = logging.getLogger(__name__)
 ANNOUNCE_LOCK = zlib.crc32(b"newsletter.announce")
-DELIVERY_CHUNK = 2000
 
 
 def unannounced_publications():
@@ -110,16 +109,7 @@ def campaign_queue(*, campaign: Campaign) -> int:
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status != CampaignStatus.DRAFT:
             return locked.recipients
-        ids = campaign_audience(campaign=campaign).order_by("pk").values_list("pk", flat=True)
-        for start in range(0, ids.count(), DELIVERY_CHUNK):
-            # ON CONFLICT DO NOTHING: a delivery per (campaign, subscriber), whatever happens.
-            Delivery.objects.bulk_create(
-                [
-                    Delivery(campaign=campaign, subscriber_id=pk)
-                    for pk in ids[start : start + DELIVERY_CHUNK]
-                ],
-                ignore_conflicts=True,
-            )
+        _deliveries_create(campaign)
         locked.recipients = campaign.deliveries.count()
         locked.status = CampaignStatus.SENDING
         locked.queued_at = timezone.now()
@@ -127,6 +117,20 @@ def campaign_queue(*, campaign: Campaign) -> int:
         transaction.on_commit(partial(_send_task, campaign.pk))
     campaign.refresh_from_db()
     return locked.recipients
+
+
+def _deliveries_create(campaign: Campaign) -> None:
+    # One INSERT … SELECT: the audience never travels to Python and back (for 10,000 readers
+    # that was most of a second). ON CONFLICT DO NOTHING: a delivery per (campaign,
+    # subscriber), whatever happens. The columns without a database default are all given.
+    audience = campaign_audience(campaign=campaign).order_by("id").values("id")
+    sql, params = audience.query.sql_with_params()
+    # S608: `sql` is the ORM's own compiled query, every value in it a parameter.
+    select = f"SELECT %s, audience.id, %s, 0, '' FROM ({sql}) AS audience"  # noqa: S608
+    columns = "campaign_id, subscriber_id, status, attempts, error"
+    insert = f"INSERT INTO newsletter_delivery ({columns}) {select} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(insert, [campaign.pk, DeliveryStatus.QUEUED, *params])
 
 
 def campaign_audience(*, campaign: Campaign):

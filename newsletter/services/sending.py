@@ -3,8 +3,9 @@ mark each one sent the moment the server accepts it.
 
 The database is the record of work: a worker killed mid-batch leaves its claims to expire and the
 next worker sends the rest, never anything marked sent. (The one window SMTP cannot close is the
-instant between the server accepting a message and the row being marked: a kill exactly there
-sends that one message twice.)
+instant between the server accepting a message and the mark leaving for the database: a kill
+exactly there sends that one message twice.) Marks go out without waiting for their replies
+(sent_marks.py), which are collected while the next email is on its way.
 """
 
 from __future__ import annotations
@@ -26,13 +27,10 @@ from django.utils import timezone
 from newsletter.models import Campaign, Delivery, DeliveryStatus, Subscriber, SuppressionReason
 from newsletter.rendering import PREVIEW_TOKEN, CampaignRenderer
 from newsletter.services.campaigns import campaign_finish
+from newsletter.services.sent_marks import SentMarks, sent_marks
 from newsletter.services.subscribers import address_suppress
 
 logger = logging.getLogger(__name__)
-MARK_SENT = (
-    "UPDATE newsletter_delivery SET status = %s, sent_at = %s, lease_until = NULL, error = '' "
-    "WHERE id = %s AND status = 'sending'"
-)
 
 
 @dataclass
@@ -135,9 +133,10 @@ def _send_batch(ids: list[int], renderer: CampaignRenderer) -> SendReport:
     connection = get_connection()
     try:
         connection.open()
-        while pending and timezone.now() < deadline:
-            _send_one(pending[0], renderer, connection, topics, report)
-            pending.popleft()
+        with sent_marks() as marks:
+            while pending and timezone.now() < deadline:
+                _send_one(pending[0], renderer, connection, topics, marks, report)
+                pending.popleft()
     except (ConnectionLost, smtplib.SMTPException, OSError) as exc:
         logger.warning("SMTP connection failed: %s", exc)
         report.connection_failed = True
@@ -163,7 +162,7 @@ def _topics_of(subscriber_ids: list[int]) -> dict[int, set[int]]:
     return topics
 
 
-def _send_one(delivery, renderer, connection, topics, report: SendReport) -> None:
+def _send_one(delivery, renderer, connection, topics, marks: SentMarks, report: SendReport) -> None:
     subscriber = delivery.subscriber
     if not subscriber.is_confirmed or subscriber.suppressed_at is not None:
         return _close(delivery, DeliveryStatus.SKIPPED, "no longer subscribed", report)
@@ -179,7 +178,11 @@ def _send_one(delivery, renderer, connection, topics, report: SendReport) -> Non
     if message is None:
         return _close(delivery, DeliveryStatus.SKIPPED, "nothing for their topics", report)
     try:
-        connection.send_messages([message])
+        try:
+            connection.send_messages([message])
+        finally:
+            # The previous email's mark, answered by now; what follows may open a transaction.
+            marks.collect()
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = next(iter(exc.recipients.values()))
         return _refused(delivery, code, reply, report, bounce=True)
@@ -187,16 +190,9 @@ def _send_one(delivery, renderer, connection, topics, report: SendReport) -> Non
         return _refused(delivery, exc.smtp_code, exc.smtp_error, report, bounce=False)
     except (smtplib.SMTPException, OSError) as exc:
         raise ConnectionLost(str(exc) or type(exc).__name__) from exc
-    _mark_sent(delivery.pk)
+    marks.mark(delivery.pk)
     report.sent += 1
     return None
-
-
-def _mark_sent(delivery_id: int) -> None:
-    # Once per email, right after the server accepted it: plain SQL, since compiling the
-    # equivalent ORM update costs as much again as running it.
-    with db.cursor() as cursor:
-        cursor.execute(MARK_SENT, [DeliveryStatus.SENT, timezone.now(), delivery_id])
 
 
 def _refused(delivery, code: int, reply, report: SendReport, *, bounce: bool) -> None:
