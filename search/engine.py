@@ -24,9 +24,11 @@ EXACT_COUNT_LIMIT = 10_000
 NARROW_FILTER = 2_000
 # Counting the matches of terms this frequent costs more than an estimate is worth.
 COUNTABLE_POSTINGS = 50_000
-# A phrase whose rarest word is in at most this many documents is checked in all of them;
-# otherwise its candidates are checked in the order shown, at most PHRASE_CHECK_BUDGET.
+# When at most this many documents hold all of a phrase's words, word order is checked in all of
+# them; otherwise in the order shown, on at most PHRASE_CHECK_BUDGET.
 PHRASE_CHECK_ALL = 3_000
+# Intersecting the phrase words' postings is worth it up to this many postings in all.
+PHRASE_INTERSECTED_POSTINGS = 200_000
 # Facets are counted over every match up to this many; past it, over the candidates ranking read.
 FACET_EXACT_LIMIT = 2_000
 PHRASE_CHECK_BUDGET = 2_000
@@ -131,15 +133,17 @@ def _phrase_hits(
     k: int,
     documents: int,
 ) -> _Hits:
-    """Phrases: documents holding all their words are the candidates; word order, which only
-    the text knows, is checked on candidates alone. When the rarest word is rare enough, on
-    all of them (exact); otherwise in the order they are shown until a page is full."""
+    """Phrases: documents holding all their words are the candidates (the intersection of
+    their postings); word order, which only the text knows, is checked on candidates alone. On
+    all of them when they are few enough (exact); otherwise in the order they are shown until a
+    page is full."""
     idf = {term.id: term.idf for term in terms}
     newest = request.sort == "newest"
-    rarest, df = required.rarest_required()
-    if df <= PHRASE_CHECK_ALL:
-        candidates = matching.with_phrase_candidates(rarest, condition, PHRASE_CHECK_ALL)
-        ids = sorted(matching.in_order(candidates, required.ordered))
+    candidates = None
+    if sum(required.required_df.values()) <= PHRASE_INTERSECTED_POSTINGS:
+        candidates = matching.holding_all(sorted(required.required), PHRASE_CHECK_ALL + 1)
+    if candidates is not None and len(candidates) <= PHRASE_CHECK_ALL:
+        ids = sorted(matching.in_order(candidates, required.ordered, condition))
         if request.sort == "relevance":
             scored = ranking.rescore(ids, idf, Condition())[:k]
         else:
@@ -196,7 +200,7 @@ def _rank(terms: list[Term], k: int, condition: Condition, filters: Filters) -> 
         ids = _ids(condition, NARROW_FILTER)
         scores = ranking.rescore(ids, {term.id: term.idf for term in terms}, condition)
         return ranking.Ranked(scores[:k], True, ids)
-    return ranking.rank(terms, k, condition)
+    return ranking.rank(terms, k, condition, filtered=filters.active)
 
 
 def _joined(first: Condition, second: Condition) -> Condition:

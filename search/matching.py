@@ -66,13 +66,6 @@ class Constraints:
             params.update(excluded.params)
         return Condition(sql, params)
 
-    def rarest_required(self) -> tuple[int, int] | None:
-        """(term id, document frequency) of the rarest word the phrases require."""
-        if not self.required_df:
-            return None
-        term_id = min(self.required_df, key=lambda pk: (self.required_df[pk], pk))
-        return term_id, self.required_df[term_id]
-
 
 def constraints(parsed: ParsedQuery) -> Constraints:
     """Resolve the query's phrases and exclusions against the index, in one round trip."""
@@ -139,30 +132,31 @@ def holding_any(terms: list[Term]) -> str:
                          AND sp.term_id = ANY(%(term_ids)s::int[]))"""
 
 
-def with_phrase_candidates(rarest: int, condition: Condition, limit: int) -> list[int]:
-    """Documents meeting the condition that hold the phrases' rarest word (read from its
-    postings), at most `limit`."""
-    sql = f"""
-        SELECT d.publication_id
-          FROM search_searchposting sp
-          JOIN search_searchdocument d ON d.publication_id = sp.document_id
-         WHERE sp.term_id = %(rarest)s AND {condition.where()}
-         LIMIT %(limit)s
-    """
+def holding_all(term_ids: list[int], limit: int) -> list[int]:
+    """Up to `limit` documents holding every one of these terms: the intersection of their
+    postings, read from the impact index alone."""
+    parts = " INTERSECT ".join(
+        f"SELECT document_id FROM search_searchposting WHERE term_id = %(t{n})s"
+        for n in range(len(term_ids))
+    )
+    params = {f"t{n}": term_id for n, term_id in enumerate(term_ids)}
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(sql, {**condition.params, "rarest": rarest, "limit": limit})
+        cursor.execute(f"SELECT document_id FROM ({parts}) held LIMIT %(limit)s",
+                       {**params, "limit": limit})  # fmt: skip
         return [row[0] for row in cursor.fetchall()]
 
 
-def in_order(ids: list[int], phrases: list[str]) -> set[int]:
-    """Those of these documents in which every phrase's words stand in order."""
-    if not ids or not phrases:
-        return set(ids)
+def in_order(ids: list[int], phrases: list[str], condition: Condition | None = None) -> set[int]:
+    """Those of these documents that meet the condition and in which every phrase's words
+    stand in order."""
+    if not ids:
+        return set()
     check = phrase_condition(phrases, "phrase")
+    condition = condition or Condition()
     sql = f"""
         SELECT d.publication_id FROM search_searchdocument d
-         WHERE d.publication_id = ANY(%(ids)s::int[]) AND {check.where()}
+         WHERE d.publication_id = ANY(%(ids)s::int[]) AND {condition.where()} AND {check.where()}
     """
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(sql, {**check.params, "ids": ids})
+        cursor.execute(sql, {**condition.params, **check.params, "ids": ids})
         return {row[0] for row in cursor.fetchall()}

@@ -24,7 +24,7 @@ RESCORE_MARGIN = 50  # candidates rescored beyond k in the first round
 RESCORE_BATCH = 200
 MAX_RESCORED = 500  # documents scored exactly by the threshold rule, at most
 # MaxScore's budget: postings of the essential terms read in full, and documents scored.
-MAX_ESSENTIAL_POSTINGS = 60_000
+MAX_ESSENTIAL_POSTINGS = 150_000
 MAX_SURVIVORS = 5_000
 # Facets of a result set too large to count are counted over this many of the best documents.
 FACET_POOL = 200
@@ -76,6 +76,8 @@ ESSENTIAL_SQL = """
     SELECT sp.document_id, sum(q.idf * sp.impact)
       FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
       JOIN search_searchposting sp ON sp.term_id = q.term_id
+      {join}
+      {where}
      GROUP BY sp.document_id
     HAVING sum(q.idf * sp.impact) >= %(needed)s
      LIMIT %(limit)s
@@ -94,8 +96,9 @@ COMPLETE_SQL = """
 """
 
 
-def rank(terms: list[Term], k: int, condition: Condition) -> Ranked:
-    """The k best documents for these terms among those meeting the condition."""
+def rank(terms: list[Term], k: int, condition: Condition, *, filtered: bool = False) -> Ranked:
+    """The k best documents for these terms among those meeting the condition. `filtered`: the
+    condition leaves out most documents (a filter), so MaxScore reads postings through it."""
     if not terms or k <= 0:
         return Ranked([], True, [])
     idf = {term.id: term.idf for term in terms}
@@ -119,8 +122,8 @@ def rank(terms: list[Term], k: int, condition: Condition) -> Ranked:
             return _ranked(scores, k, True, known)
         if not tried_max_score:
             tried_max_score = True
-            if kth is not None:
-                proven = _max_score(terms, lists, k, condition, known, kth)
+            if kth is not None or filtered:
+                proven = _max_score(terms, lists, k, condition, known, kth or 0.0, filtered)
                 if proven is not None:
                     return proven
             scores, settled = _rescore_until_settled(
@@ -139,7 +142,7 @@ def _ranked(scores, k: int, exact: bool, known: dict[int, float | None]) -> Rank
     return Ranked(scores[:k], exact, [doc for doc, _ in scores[:FACET_POOL]])
 
 
-def _max_score(terms, lists, k, condition, known, kth) -> Ranked | None:
+def _max_score(terms, lists, k, condition, known, kth, filtered) -> Ranked | None:
     """MaxScore, when the threshold rule cannot settle cheaply (many terms, flat impacts): the
     terms whose best contributions together stay under the k-th score known so far cannot put
     a document in the top k on their own, so only documents holding one of the other
@@ -156,10 +159,17 @@ def _max_score(terms, lists, k, condition, known, kth) -> Ranked | None:
     essential = [term for term in terms if term not in optional]
     if sum(term.df for term in essential) > MAX_ESSENTIAL_POSTINGS:
         return None
+    # Under a filter, only the postings of documents within it count (and the k-th score known
+    # may be none yet): the filter is applied as they are read.
+    through = "JOIN search_searchdocument d ON d.publication_id = sp.document_id"
+    sql = ESSENTIAL_SQL.format(
+        join=through if filtered else "", where=f"WHERE {condition.where()}" if filtered else ""
+    )
     with connections[search_db()].cursor() as cursor:
         cursor.execute(
-            ESSENTIAL_SQL,
+            sql,
             {
+                **(condition.params if filtered else {}),
                 "terms": [term.id for term in essential],
                 "idfs": [term.idf for term in essential],
                 "needed": kth - reach - 1e-9,
