@@ -50,7 +50,8 @@ class Vocabulary:
         words: set[str] = set()
         while len(words) < size:
             words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-        self.words = sorted(words, key=lambda word: (rng.random(), word))
+        # Sorted first: a set's order changes with each process's string hashing.
+        self.words = sorted(sorted(words), key=lambda word: (rng.random(), word))
         self.cumulative = list(itertools.accumulate(1.0 / rank for rank in range(1, size + 1)))
         self.rng = rng
 

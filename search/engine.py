@@ -31,7 +31,7 @@ PHRASE_CHECK_ALL = 3_000
 PHRASE_INTERSECTED_POSTINGS = 200_000
 # Facets are counted over every match up to this many; past it, over the candidates ranking read.
 FACET_EXACT_LIMIT = 2_000
-PHRASE_CHECK_BUDGET = 2_000
+PHRASE_CHECK_BUDGET = 640
 SUGGEST_BELOW = 3
 
 

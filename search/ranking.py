@@ -25,6 +25,7 @@ RESCORE_BATCH = 200
 MAX_RESCORED = 500  # documents scored exactly by the threshold rule, at most
 # MaxScore's budget: postings of the essential terms read in full, and documents scored.
 MAX_ESSENTIAL_POSTINGS = 150_000
+MAX_FILTERED_POSTINGS = 40_000
 MAX_SURVIVORS = 5_000
 # Facets of a result set too large to count are counted over this many of the best documents.
 FACET_POOL = 200
@@ -115,7 +116,10 @@ def rank(terms: list[Term], k: int, condition: Condition, *, filtered: bool = Fa
         unseen_bound = sum(floors.values())
         # A first batch, then MaxScore once (it settles most queries of many common words at
         # once), then the threshold rule's own rescoring up to its budget.
-        budget = RESCORE_MARGIN + k if not tried_max_score else MAX_RESCORED
+        # Under a filter most candidates fail it: score more of them before MaxScore, for a
+        # k-th score to start from.
+        first = MAX_RESCORED if filtered else RESCORE_MARGIN + k
+        budget = first if not tried_max_score else MAX_RESCORED
         scores, settled = _rescore_until_settled(ordered, k, idf, condition, known, budget)
         kth = scores[k - 1][1] if len(scores) >= k else None
         if (complete and settled) or (settled and kth is not None and kth >= unseen_bound):
@@ -157,7 +161,9 @@ def _max_score(terms, lists, k, condition, known, kth, filtered) -> Ranked | Non
         optional.append(term)
         reach += best[term.id]
     essential = [term for term in terms if term not in optional]
-    if sum(term.df for term in essential) > MAX_ESSENTIAL_POSTINGS:
+    # Through a filter, each posting read costs a look at its document too.
+    budget = MAX_FILTERED_POSTINGS if filtered else MAX_ESSENTIAL_POSTINGS
+    if sum(term.df for term in essential) > budget:
         return None
     # Under a filter, only the postings of documents within it count (and the k-th score known
     # may be none yet): the filter is applied as they are read.
