@@ -115,17 +115,16 @@ def rank(terms: list[Term], k: int, condition: Condition, *, filtered: bool = Fa
         complete = all(len(rows) < depth for rows in lists.values())
         unseen_bound = sum(floors.values())
         # A first batch, then MaxScore once (it settles most queries of many common words at
-        # once), then the threshold rule's own rescoring up to its budget.
-        # Under a filter most candidates fail it: score more of them before MaxScore, for a
-        # k-th score to start from.
+        # once), then the threshold rule's own rescoring up to its budget. Under a filter most
+        # candidates fail it: more of them are scored first, for a k-th score to start from.
         first = MAX_RESCORED if filtered else RESCORE_MARGIN + k
         budget = first if not tried_max_score else MAX_RESCORED
         scores, settled = _rescore_until_settled(ordered, k, idf, condition, known, budget)
-        kth = scores[k - 1][1] if len(scores) >= k else None
-        if (complete and settled) or (settled and kth is not None and kth >= unseen_bound):
-            return _ranked(scores, k, True, known)
+        if _proven(scores, settled, k, complete, unseen_bound):
+            return _ranked(scores, k, True)
         if not tried_max_score:
             tried_max_score = True
+            kth = _kth(scores, k)
             if kth is not None or filtered:
                 proven = _max_score(terms, lists, k, condition, known, kth or 0.0, filtered)
                 if proven is not None:
@@ -133,15 +132,25 @@ def rank(terms: list[Term], k: int, condition: Condition, *, filtered: bool = Fa
             scores, settled = _rescore_until_settled(
                 ordered, k, idf, condition, known, MAX_RESCORED
             )
-            kth = scores[k - 1][1] if len(scores) >= k else None
-            if (complete and settled) or (settled and kth is not None and kth >= unseen_bound):
-                return _ranked(scores, k, True, known)
+            if _proven(scores, settled, k, complete, unseen_bound):
+                return _ranked(scores, k, True)
         if complete or depth * len(idf) * 4 > MAX_ROWS or len(known) >= MAX_RESCORED:
-            return _ranked(scores, k, False, known)
+            return _ranked(scores, k, False)
         depth *= 4
 
 
-def _ranked(scores, k: int, exact: bool, known: dict[int, float | None]) -> Ranked:
+def _kth(scores: list[tuple[int, float]], k: int) -> float | None:
+    return scores[k - 1][1] if len(scores) >= k else None
+
+
+def _proven(scores, settled: bool, k: int, complete: bool, unseen_bound: float) -> bool:
+    """The threshold rule's proof: every candidate read was settled, and no document unread
+    could beat the k-th score (or there is nothing unread)."""
+    kth = _kth(scores, k)
+    return settled and (complete or (kth is not None and kth >= unseen_bound))
+
+
+def _ranked(scores, k: int, exact: bool) -> Ranked:
     # The pool (for facets of a result set too large to count) is the best scored documents.
     return Ranked(scores[:k], exact, [doc for doc, _ in scores[:FACET_POOL]])
 
@@ -195,10 +204,10 @@ def _max_score(terms, lists, k, condition, known, kth, filtered) -> Ranked | Non
             ((doc, score) for doc, score in known.items() if score is not None),
             key=lambda r: (-r[1], r[0]),
         )
-        kth = scores[k - 1][1] if len(scores) >= k else 0.0
+        kth = _kth(scores, k) or 0.0
         pending = [(score, doc) for score, doc in pending if score + reach >= kth - 1e-9]
         if not pending:
-            return _ranked(scores, k, True, known)
+            return _ranked(scores, k, True)
         batch, pending = pending[:COMPLETE_BATCH], pending[COMPLETE_BATCH:]
         fresh = [doc for _, doc in batch]
         known.update(dict.fromkeys(fresh))
@@ -229,7 +238,7 @@ def _rescore_until_settled(ordered, k, idf, condition, known, budget):
             ((doc, score) for doc, score in known.items() if score is not None),
             key=lambda r: (-r[1], r[0]),
         )
-        kth = scores[k - 1][1] if len(scores) >= k else None
+        kth = _kth(scores, k)
         if done >= len(ordered) or (kth is not None and ordered[done][0] <= kth):
             return scores, True
         if len(known) >= budget:
