@@ -69,7 +69,8 @@ def search(request: SearchRequest) -> SearchOutcome:
     stats = current_stats()
     terms, unknown = resolve_terms(parsed.ranking_text(), stats.documents)
     required = matching.constraints(parsed)
-    condition = _joined(document_condition(request.filters), required.condition())
+    constrained = required.condition()
+    condition = _joined(document_condition(request.filters), constrained)
     k = request.page * request.page_size
     if parsed.is_empty:
         return _listing(parsed, request, condition, k, stats.documents)
@@ -78,7 +79,7 @@ def search(request: SearchRequest) -> SearchOutcome:
     if required.ordered:
         hits = _phrase_hits(terms, condition, required, request, k, stats.documents)
     else:
-        plain = not request.filters.active and not required.condition().sql
+        plain = not request.filters.active and not constrained.sql
         hits = _word_hits(terms, condition, request, k, stats.documents, plain=plain)
     page = hits.scored[(request.page - 1) * request.page_size : k]
     results = _results(page, tsquery_any(terms), with_scores=request.sort == "relevance")
@@ -209,7 +210,7 @@ def _joined(first: Condition, second: Condition) -> Condition:
 
 def _holding_any(condition: Condition, terms: list[Term]) -> Condition:
     return Condition(
-        [*condition.sql, matching.holding_any(terms)],
+        [*condition.sql, matching.HOLDING_ANY],
         {**condition.params, "term_ids": [term.id for term in terms]},
     )
 
@@ -239,15 +240,13 @@ def _count(
     countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
     source = None
     if countable and plain:
+        # Counted from the postings alone; the matches are read only when few enough for facets.
         count = matching.count_any(terms, timezone.localdate())
+        if count > EXACT_COUNT_LIMIT:
+            return _estimate(terms, condition, documents, filters)
         if count > FACET_EXACT_LIMIT:
-            return (
-                _Count(count, False, None)
-                if count <= EXACT_COUNT_LIMIT
-                else _estimate(terms, condition, documents, filters)
-            )
-        source = matching.holding_any_source(condition)
-    elif countable:
+            return _Count(count, False, None)
+    if countable:
         source = matching.holding_any_source(condition)
     elif filters.active and _capped_count(condition, EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT:
         source = f"search_searchdocument d WHERE {_holding_any(condition, terms).where()}"

@@ -125,11 +125,10 @@ def count_any(terms: list[Term], today: datetime.date) -> int:
         return cursor.fetchone()[0]
 
 
-def holding_any(terms: list[Term]) -> str:
-    """SQL over `d`: the document holds any of the terms (parameter `term_ids`)."""
-    return """EXISTS (SELECT 1 FROM search_searchposting sp
-                       WHERE sp.document_id = d.publication_id
-                         AND sp.term_id = ANY(%(term_ids)s::int[]))"""
+# SQL over `d`: the document holds any of the terms (parameter `term_ids`).
+HOLDING_ANY = """EXISTS (SELECT 1 FROM search_searchposting sp
+                          WHERE sp.document_id = d.publication_id
+                            AND sp.term_id = ANY(%(term_ids)s::int[]))"""
 
 
 def holding_all(term_ids: list[int], limit: int) -> list[int]:
