@@ -456,3 +456,10 @@ CELERY_BEAT_SCHEDULE["search-statistics"] = {
     "task": "search.tasks.refresh_statistics",
     "schedule": SEARCH_STATS_INTERVAL,
 }
+# Seconds between compactions of the ranking blocks: documents changed since the last one are
+# scored from the postings table meanwhile, which costs a little per query as they add up.
+SEARCH_COMPACT_INTERVAL = env_int("SEARCH_COMPACT_INTERVAL", 60)
+CELERY_BEAT_SCHEDULE["search-compaction"] = {
+    "task": "search.tasks.compact_blocks",
+    "schedule": SEARCH_COMPACT_INTERVAL,
+}

@@ -155,7 +155,8 @@ LENGTHS_SQL = f"""
 
 TRUNCATE_SQL = """
     TRUNCATE search_searchposting, search_searchpage, search_searchdocument, search_searchterm,
-             search_searchword
+             search_searchword, search_searchblock, search_searchstaledocument,
+             search_searchstaleterm
 """
 
 # After a bulk build, every document frequency counted once from the postings.

@@ -8,7 +8,7 @@ from django.db import connections
 from django.utils import timezone
 
 from publications.models import Publication
-from search import matching, ranking, snippets
+from search import block_ranking, matching, ranking, snippets
 from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats
@@ -79,8 +79,9 @@ def search(request: SearchRequest) -> SearchOutcome:
     if required.ordered:
         hits = _phrase_hits(terms, condition, required, request, k, stats.documents)
     else:
-        plain = not request.filters.active and not constrained.sql
-        hits = _word_hits(terms, condition, request, k, stats.documents, plain=plain)
+        hits = _word_hits(
+            terms, condition, request, k, stats.documents, constrained=bool(constrained.sql)
+        )
     page = hits.scored[(request.page - 1) * request.page_size : k]
     results = _results(page, tsquery_any(terms), with_scores=request.sort == "relevance")
     return SearchOutcome(
@@ -110,12 +111,13 @@ def _word_hits(
     k: int,
     documents: int,
     *,
-    plain: bool,
+    constrained: bool,
 ) -> _Hits:
     """Plain words: every document holding any of them matches."""
+    plain = not request.filters.active and not constrained
     counted = _count(terms, condition, documents, request.filters, plain=plain)
     if request.sort == "relevance":
-        ranked = _rank(terms, k, condition, request.filters)
+        ranked = _rank(terms, k, condition, request.filters, constrained=constrained)
         scored, exact, pool = ranked.scores, ranked.exact, ranked.pool
     else:
         holding = _holding_any(condition, terms)
@@ -154,7 +156,7 @@ def _phrase_hits(
     depth, checked, found = max(4 * k, 50), set(), set()
     while True:
         if request.sort == "relevance":
-            ranked = ranking.rank(terms, depth, condition)
+            ranked = _top(terms, depth, condition)
             ordered, exact = ranked.scores, ranked.exact
         else:
             ordered, exact = _by_date(_holding_any(condition, terms), depth, newest=newest), True
@@ -194,14 +196,24 @@ def _listing(
     return SearchOutcome(parsed, _results(page, "", with_scores=False), count, estimated, facets)
 
 
-def _rank(terms: list[Term], k: int, condition: Condition, filters: Filters) -> ranking.Ranked:
+def _rank(
+    terms: list[Term], k: int, condition: Condition, filters: Filters, *, constrained: bool
+) -> ranking.Ranked:
     if filters.active and _capped_count(condition, NARROW_FILTER + 1) <= NARROW_FILTER:
         # A narrow filter: score every document in it exactly, instead of hoping the best
         # postings overall include some of them.
         ids = _ids(condition, NARROW_FILTER)
         scores = ranking.rescore(ids, {term.id: term.idf for term in terms}, condition)
         return ranking.Ranked(scores[:k], True, ids)
-    return ranking.rank(terms, k, condition, filtered=filters.active)
+    return _top(terms, k, condition, filtered=filters.active, listable=not constrained)
+
+
+def _top(
+    terms: list[Term], k: int, condition: Condition, *, filtered=False, listable=False
+) -> ranking.Ranked:
+    """From the impact-ordered blocks when they can answer, else from the postings table."""
+    ranked = block_ranking.rank(terms, k, condition, listable=filtered and listable)
+    return ranked or ranking.rank(terms, k, condition, filtered=filtered)
 
 
 def _joined(first: Condition, second: Condition) -> Condition:

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
-from search import bm25
+from search import blocks, bm25
 from search.models import SearchDocument, SearchPage, SearchPosting, SearchStats
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
@@ -41,6 +41,7 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
     listed = {publication.pk for publication in publications}
     with transaction.atomic():
         _lock_writers()
+        blocks.mark_stale(list(publication_ids))
         _remove([pk for pk in publication_ids if pk not in listed])
         if not publications:
             return set()
@@ -112,6 +113,7 @@ def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
 def remove_publication(publication_id: int) -> None:
     with transaction.atomic():
         _lock_writers()
+        blocks.mark_stale([publication_id])
         _remove([publication_id])
 
 
@@ -212,6 +214,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
     with connection.cursor() as cursor:
         cursor.execute(bm25.RECOUNT_DF_SQL)
         cursor.execute("ANALYZE search_searchposting, search_searchdocument, search_searchpage")
+    blocks.compact(full=True)
     return len(ids)
 
 

@@ -108,6 +108,47 @@ class SearchPosting(models.Model):
         return f"{self.term_id}@{self.document_id}"
 
 
+class SearchBlock(models.Model):
+    """A run of one term's postings in impact order (best first), packed as two arrays: a query
+    reads a term's best postings a few rows at a time, however long its list. Derived from the
+    postings by `search.blocks`; documents changed since are listed in SearchStaleDocument."""
+
+    pk = models.CompositePrimaryKey("term_id", "number")
+    term_id = models.IntegerField()
+    number = models.IntegerField()  # 0 holds the term's best postings
+    floor = models.FloatField()  # the smallest impact in the block: a bound on all later ones
+    size = models.IntegerField()
+    # Big-endian int4 publication ids and float4 impacts, in the same order.
+    documents = models.BinaryField()
+    impacts = models.BinaryField()
+
+    def __str__(self):
+        return f"{self.term_id}#{self.number}"
+
+
+class SearchStaleDocument(models.Model):
+    """A document written (or removed) since the blocks were last built: the blocks' entries for
+    it are ignored and its score read from the postings, until the next compaction."""
+
+    id = models.BigAutoField(primary_key=True)
+    document_id = models.IntegerField(db_index=True)  # no foreign key: removals are listed too
+
+    def __str__(self):
+        return str(self.document_id)
+
+
+class SearchStaleTerm(models.Model):
+    """A term whose postings lost a document since the blocks were built (the document changed
+    or left): its blocks are rebuilt at the next compaction, with the terms stale documents hold
+    now."""
+
+    id = models.BigAutoField(primary_key=True)
+    term_id = models.IntegerField()
+
+    def __str__(self):
+        return str(self.term_id)
+
+
 class SearchWord(models.Model):
     """Surface words of titles, abstracts, topics and names: the vocabulary "did you mean"
     corrects towards."""
@@ -133,6 +174,9 @@ class SearchStats(models.Model):
     average_length_b = models.FloatField(default=1.0)
     average_length_c = models.FloatField(default=1.0)
     updated_at = models.DateTimeField(auto_now=True)
+    # When every term's blocks were last built from the postings; until then (an index from
+    # before blocks existed) ranking reads the postings table alone.
+    blocks_built_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.documents} documents"

@@ -1,0 +1,241 @@
+"""Exact top-k BM25F from the impact-ordered blocks (search/blocks.py), reading each term's list
+only as deep as the proof needs.
+
+After a term's list is read down to some block, a document not yet seen in it can gain at most
+the term's IDF times the smallest impact read (its ceiling). Every document seen so far therefore
+has a lower bound (what it gained) and an upper bound (plus the ceilings of the terms it was not
+seen in), and a document never seen can reach at most the sum of the ceilings. Candidates are
+scored exactly, best upper bound first; the top k is proven once the k-th exact score is at least
+the sum of the ceilings and every candidate whose upper bound reaches it has been scored. Until
+then the lists with the highest ceilings are read further, a block at a time.
+
+A document seen in every list not yet exhausted needs no scoring: its lower and upper bounds are
+equal. Its score comes from the blocks, which store impacts in single precision, so the top k is
+scored once more from the postings at the end, in double precision, as the answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connections
+
+from search import blocks
+from search.filters import Condition
+from search.ranking import FACET_POOL, Ranked, Term, rescore
+from search.replica import search_db
+
+STALE_LIMIT = 2_000  # documents scored from the postings, past which the blocks are not read
+MAX_TERMS = 63  # one bit each in a 64-bit mask
+MAX_POSTINGS = 3_000_000  # read per query, at most, across its terms
+SCORING_BATCH = 500  # candidates scored per statement
+MAX_SCORED = 4_000  # before the lists are read further instead
+# Under a filter this narrow (documents), its documents are listed up front and candidates are
+# taken from them alone; a broader one is checked on candidates as they are scored.
+LISTED_FILTER = 300_000
+# Single-precision impacts: bounds compared with this much room, so rounding never prunes.
+SLACK = 1e-5
+
+READ_SQL = """
+    SELECT b.term_id, b.floor, b.documents, b.impacts,
+           (SELECT max(number) FROM search_searchblock m WHERE m.term_id = b.term_id)
+      FROM unnest(%(terms)s::int[], %(first)s::int[], %(last)s::int[]) AS q(term_id, first, last)
+      JOIN search_searchblock b
+        ON b.term_id = q.term_id AND b.number BETWEEN q.first AND q.last
+"""
+
+LISTED_SQL = """
+    SELECT coalesce(string_agg(int8send(d.publication_id), ''::bytea), ''::bytea), count(*)
+      FROM (SELECT d.publication_id FROM search_searchdocument d WHERE {where}
+             LIMIT %(limit)s) d
+"""
+
+CHECK_SQL = """
+    SELECT d.publication_id FROM search_searchdocument d
+     WHERE d.publication_id = ANY(%(candidates)s::bigint[]) AND {where}
+"""
+
+
+def rank(terms: list[Term], k: int, condition: Condition, *, listable: bool) -> Ranked | None:
+    """The exact k best documents meeting the condition, or None when the blocks cannot answer
+    (never built, too many documents stale, too many terms, or the read budget ran out).
+    `listable`: the condition is a filter, cheap to list (no phrase or exclusion in it)."""
+    if not terms or k <= 0 or len(terms) > MAX_TERMS:
+        return None
+    with connections[search_db()].cursor() as cursor:
+        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        if stale is None:
+            return None
+        listed = _listed(cursor, condition) if listable else None
+        search = _Search(cursor, terms, k, condition, listed)
+        search.settle(stale)
+        return search.run()
+
+
+def _listed(cursor, condition: Condition) -> np.ndarray | None:
+    """The ids of a filter's documents when there are few enough to list."""
+    cursor.execute(
+        LISTED_SQL.format(where=condition.where()),
+        {**condition.params, "limit": LISTED_FILTER + 1},
+    )
+    packed, count = cursor.fetchone()
+    return None if count > LISTED_FILTER else np.frombuffer(packed, dtype=">i8").astype(np.int64)
+
+
+class _Search:
+    def __init__(self, cursor, terms, k, condition, listed):
+        self.cursor, self.terms, self.k, self.condition = cursor, terms, k, condition
+        self.idf = np.array([term.idf for term in terms])
+        self.bits = np.array([1 << n for n in range(len(terms))], dtype=np.uint64)
+        self.read = [0] * len(terms)  # blocks read per term
+        self.last = [None] * len(terms)  # the number of each term's last block, once known
+        self.ceilings = np.full(len(terms), np.inf)
+        self.lower = np.zeros(0)
+        self.mask = np.zeros(0, dtype=np.uint64)
+        self.closed = np.zeros(0, dtype=bool)  # scored, stale, or outside the filter
+        self.open = np.zeros(0, dtype=bool)  # seen and not closed: the candidates
+        self.known: dict[int, float] = {}  # exact scores of documents meeting the condition
+        self.postings = 0
+        self.listed = listed
+        if listed is not None:
+            self._grow(int(listed.max(initial=0)) + 1)
+            self.closed[:] = True
+            self.closed[listed] = False
+
+    def settle(self, stale: list[int]) -> None:
+        """Stale documents: scored from the postings now, their block entries ignored."""
+        if stale:
+            self._grow(max(stale) + 1)
+            self.closed[stale] = True
+            self.open[stale] = False
+            self.known.update(rescore(stale, self._idf_by_term(), self.condition))
+
+    def run(self) -> Ranked | None:
+        self._read(dict.fromkeys(range(len(self.terms)), 1))
+        while True:
+            kth = self._kth()
+            unseen = float(self.ceilings.sum())
+            exhausted = not self.ceilings.any()
+            open_ = np.flatnonzero(self.open)
+            upper, complete = self._upper(open_)
+            alive = upper >= kth - SLACK * max(1.0, abs(kth))
+            open_, upper, complete = open_[alive], upper[alive], complete[alive]
+            if not len(open_) and (unseen <= kth or exhausted):
+                return self._answer()
+            if kth == -np.inf and len(open_):
+                # Until k scores are known, the best lower bounds are the likeliest to make it.
+                first = self.k + 50 if not self.known else SCORING_BATCH
+                order = _best(self.lower[open_], first)
+            elif (unseen <= kth and len(open_) <= MAX_SCORED) or exhausted:
+                order = _best(upper, SCORING_BATCH)
+            elif self.postings > MAX_POSTINGS:
+                return None
+            else:
+                self._read_deeper()
+                continue
+            self._score(open_[order], complete[order])
+
+    def _kth(self) -> float:
+        if len(self.known) < self.k:
+            return -np.inf
+        return sorted(self.known.values(), reverse=True)[self.k - 1]
+
+    def _upper(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Upper bounds of these documents, and whether each was seen in every list that could
+        still add to it (then its lower bound is its score)."""
+        upper = self.lower[docs].copy()
+        complete = np.ones(len(docs), dtype=bool)
+        masks = self.mask[docs]
+        for n, ceiling in enumerate(self.ceilings):
+            if ceiling > 0:
+                missing = (masks & self.bits[n]) == 0
+                upper += np.where(missing, ceiling, 0.0)
+                complete &= ~missing
+        return upper, complete
+
+    def _read_deeper(self) -> None:
+        """The next block of each list whose ceiling is at least half the highest: reading a
+        list further lowers the bound of every document still missing from it."""
+        highest = float(self.ceilings.max())
+        self._read({n: 1 for n, c in enumerate(self.ceilings) if c > 0 and c >= highest / 2})
+
+    def _read(self, counts: dict[int, int]) -> None:
+        wanted = [(n, self.read[n], self.read[n] + count - 1) for n, count in counts.items()]
+        self.cursor.execute(
+            READ_SQL,
+            {
+                "terms": [self.terms[n].id for n, _, _ in wanted],
+                "first": [first for _, first, _ in wanted],
+                "last": [last for _, _, last in wanted],
+            },
+        )
+        index = {term.id: n for n, term in enumerate(self.terms)}
+        floors = {}
+        for term_id, floor, documents, impacts, last in self.cursor.fetchall():
+            n = index[term_id]
+            self.last[n] = last
+            docs = np.frombuffer(documents, dtype=">i8").astype(np.int64)
+            gains = self.idf[n] * np.frombuffer(impacts, dtype=">f4").astype(np.float64)
+            self._grow(int(docs.max()) + 1)
+            # A term's postings name each document once: plain fancy indexing adds correctly.
+            self.lower[docs] += gains
+            self.mask[docs] |= self.bits[n]
+            self.open[docs] = ~self.closed[docs]
+            self.postings += len(docs)
+            floors[n] = min(floor, floors.get(n, floor))
+        for n, _, last in wanted:
+            self.read[n] = last + 1
+            if self.last[n] is None or self.read[n] > self.last[n]:
+                self.ceilings[n] = 0.0  # no (more) blocks: read to its end
+            else:
+                self.ceilings[n] = self.idf[n] * floors[n]
+
+    def _grow(self, size: int) -> None:
+        if size <= len(self.lower):
+            return
+        size = max(size, 2 * len(self.lower))
+        extra = size - len(self.lower)
+        self.lower = np.concatenate([self.lower, np.zeros(extra)])
+        self.mask = np.concatenate([self.mask, np.zeros(extra, dtype=np.uint64)])
+        self.open = np.concatenate([self.open, np.zeros(extra, dtype=bool)])
+        # Past a listed filter's documents, everything is outside it.
+        self.closed = np.concatenate([self.closed, np.full(extra, self.listed is not None)])
+
+    def _score(self, docs: np.ndarray, complete: np.ndarray) -> None:
+        """Exact scores of these candidates meeting the condition; the rest are closed. Complete
+        ones keep the score their bounds agree on, and only the condition is asked about them
+        (nothing at all when the filter was listed and it is the whole condition)."""
+        self.closed[docs] = True
+        self.open[docs] = False
+        whole = docs[complete].tolist()
+        partial = docs[~complete].tolist()
+        if whole:
+            meeting = self._meeting(whole)
+            self.known.update({doc: float(self.lower[doc]) for doc in whole if doc in meeting})
+        if partial:
+            self.known.update(rescore(partial, self._idf_by_term(), self.condition))
+
+    def _meeting(self, docs: list[int]) -> set[int]:
+        if not self.condition.sql or self.listed is not None:
+            return set(docs)  # a listed filter is the whole condition: closed already if not
+        self.cursor.execute(
+            CHECK_SQL.format(where=self.condition.where()),
+            {**self.condition.params, "candidates": docs},
+        )
+        return {row[0] for row in self.cursor.fetchall()}
+
+    def _answer(self) -> Ranked:
+        best = sorted(self.known.items(), key=lambda item: (-item[1], item[0]))
+        # The top k in double precision, from the postings (single-precision ties reordered).
+        top = rescore([doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition())
+        return Ranked(top, True, [doc for doc, _ in best[:FACET_POOL]])
+
+    def _idf_by_term(self) -> dict[int, float]:
+        return {term.id: term.idf for term in self.terms}
+
+
+def _best(values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest values, highest first (ties by position)."""
+    if len(values) > count:
+        top = np.argpartition(-values, count - 1)[:count]
+        return top[np.lexsort((top, -values[top]))]
+    return np.lexsort((np.arange(len(values)), -values))

@@ -1,0 +1,136 @@
+"""Impact-ordered blocks: each term's postings, best first, packed into a few rows (256 postings,
+then twice as many per block up to 65,536), so that a query reads the best part of even the
+longest list in a round trip or two and stops as soon as the rest cannot matter.
+
+The postings table stays the record, written in the catalogue's transactions. The blocks are
+derived from it: every document the index writes or removes is listed as stale in the same
+transaction (and the terms it held before), and ranking ignores the blocks' entries for stale
+documents and scores them from the postings instead, so the blocks never make a result stale.
+`compact` rebuilds the blocks of the terms stale documents held and hold now, then takes them off
+the lists, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from search.models import SearchStats
+
+FIRST_BLOCK = 256
+LARGEST_BLOCK = 65_536
+TERMS_PER_STATEMENT = 20_000  # a full build, in steps a progress bar can follow
+# Only one compaction at a time (a transaction-level advisory lock; a second one skips).
+COMPACTION_LOCK = 0x5EA4C12
+
+BUILD_SQL = """
+    INSERT INTO search_searchblock (term_id, number, floor, size, documents, impacts)
+    SELECT term_id, width_bucket(rank, %(ends)s::bigint[]), min(impact), count(*),
+           string_agg(int8send(document_id), ''::bytea ORDER BY rank),
+           string_agg(float4send(impact::float4), ''::bytea ORDER BY rank)
+      FROM (SELECT term_id, document_id, impact,
+                   row_number() OVER (PARTITION BY term_id ORDER BY impact DESC) - 1 AS rank
+              FROM search_searchposting
+             WHERE {terms}) ranked
+     GROUP BY term_id, width_bucket(rank, %(ends)s::bigint[])
+"""
+
+
+def block_ends(longest: int) -> list[int]:
+    """Where each block ends, as ranks in impact order, for lists up to `longest` postings (any
+    longer list puts its tail in the last block)."""
+    ends, size = [FIRST_BLOCK], FIRST_BLOCK
+    while ends[-1] < longest:
+        size = min(size * 2, LARGEST_BLOCK)
+        ends.append(ends[-1] + size)
+    return ends
+
+
+def mark_stale(document_ids: list[int]) -> None:
+    """List documents about to be written or removed, with the terms their postings hold before
+    the change (in the writer's transaction, before their postings change)."""
+    if document_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_searchstaledocument (document_id) SELECT unnest(%s::bigint[])",
+                [document_ids],
+            )
+            cursor.execute(
+                """INSERT INTO search_searchstaleterm (term_id)
+                   SELECT DISTINCT term_id FROM search_searchposting
+                    WHERE document_id = ANY(%s::bigint[])""",
+                [document_ids],
+            )
+
+
+def compact(*, full: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
+    """Bring the blocks up to date: those of the terms stale documents hold, or (`full`, or when
+    blocks were never built) every term's. Returns how many terms were rebuilt; 0 when another
+    compaction holds the lock."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COMPACTION_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute(
+            "SELECT (SELECT max(id) FROM search_searchstaledocument), "
+            "(SELECT max(id) FROM search_searchstaleterm)"
+        )
+        newest, newest_term = (value or 0 for value in cursor.fetchone())
+        built = SearchStats.objects.filter(pk=1, blocks_built_at__isnull=False).exists()
+        if full or not built:
+            cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
+            terms = [row[0] for row in cursor.fetchall()]
+        else:
+            cursor.execute(
+                """SELECT term_id FROM search_searchposting
+                    WHERE document_id IN (SELECT document_id FROM search_searchstaledocument
+                                           WHERE id <= %(newest)s)
+                    UNION
+                   SELECT term_id FROM search_searchstaleterm WHERE id <= %(newest_term)s""",
+                {"newest": newest, "newest_term": newest_term},
+            )
+            terms = sorted(row[0] for row in cursor.fetchall())
+        _rebuild_terms(cursor, terms, everything=full or not built, progress=progress)
+        # Entries listed after these were written after this began: they stay listed.
+        cursor.execute("DELETE FROM search_searchstaledocument WHERE id <= %s", [newest])
+        cursor.execute("DELETE FROM search_searchstaleterm WHERE id <= %s", [newest_term])
+        if full or not built:
+            SearchStats.objects.update_or_create(pk=1, defaults={"blocks_built_at": timezone.now()})
+        return len(terms)
+
+
+def _rebuild_terms(cursor, terms: list[int], *, everything: bool, progress) -> None:
+    if everything:
+        cursor.execute("DELETE FROM search_searchblock")
+    cursor.execute("SELECT coalesce(max(df), 0) FROM search_searchterm")
+    # Document frequencies may lag a little behind the postings: room to spare.
+    ends = block_ends(2 * cursor.fetchone()[0] + FIRST_BLOCK)
+    for start in range(0, len(terms), TERMS_PER_STATEMENT):
+        chunk = terms[start : start + TERMS_PER_STATEMENT]
+        if everything:
+            # Consecutive ids: a range reads the impact index in order, with no sort.
+            where = "term_id BETWEEN %(low)s AND %(high)s"
+            params = {"low": chunk[0], "high": chunk[-1]}
+        else:
+            cursor.execute("DELETE FROM search_searchblock WHERE term_id = ANY(%s)", [chunk])
+            where, params = "term_id = ANY(%(terms)s)", {"terms": chunk}
+        cursor.execute(BUILD_SQL.format(terms=where), {**params, "ends": ends})
+        if progress:
+            progress(len(chunk), len(terms))
+
+
+def stale_documents(cursor, limit: int) -> list[int] | None:
+    """The documents whose block entries must be ignored, or None when there are more than
+    `limit` of them (or blocks were never built): then the blocks are not worth reading."""
+    cursor.execute(
+        """SELECT (SELECT blocks_built_at IS NOT NULL FROM search_searchstats WHERE id = 1),
+                  ARRAY(SELECT DISTINCT document_id FROM search_searchstaledocument
+                         LIMIT %s)""",
+        [limit + 1],
+    )
+    built, stale = cursor.fetchone()
+    if not built or len(stale) > limit:
+        return None
+    return stale

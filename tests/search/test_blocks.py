@@ -1,0 +1,261 @@
+"""The impact-ordered blocks: how they are laid out, kept current through compaction, and read by
+ranking to the exact top k; and the postings table answering whenever the blocks cannot."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from publications.models import Publication
+from search import block_ranking, blocks, engine
+from search.filters import Filters
+from search.indexing import index_publications
+from search.models import (
+    SearchBlock,
+    SearchStaleDocument,
+    SearchStaleTerm,
+    SearchStats,
+    SearchTerm,
+)
+from search.tasks import compact_blocks
+from tests.search.indexed import run
+from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(monkeypatch) -> list[bool]:
+    """Whether the blocks answered each ranking (False: the postings table did)."""
+    calls: list[bool] = []
+    rank = block_ranking.rank
+
+    def recording(*args, **kwargs):
+        ranked = rank(*args, **kwargs)
+        calls.append(ranked is not None)
+        return ranked
+
+    monkeypatch.setattr(block_ranking, "rank", recording)
+    return calls
+
+
+@pytest.fixture
+def compacted(large_corpus, monkeypatch):  # noqa: F811
+    """The large corpus in small blocks (8 postings, doubling up to 64), so that queries read
+    many blocks deep and the bounds are tested, not the first block alone."""
+    monkeypatch.setattr(blocks, "FIRST_BLOCK", 8)
+    monkeypatch.setattr(blocks, "LARGEST_BLOCK", 64)
+    blocks.compact(full=True)
+    return large_corpus
+
+
+def _postings_best_first(term_id: int) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT document_id, impact FROM search_searchposting WHERE term_id = %s
+                ORDER BY impact DESC""",
+            [term_id],
+        )
+        return cursor.fetchall()
+
+
+def _blocks_of(term_id: int) -> list[SearchBlock]:
+    return list(SearchBlock.objects.filter(term_id=term_id).order_by("number"))
+
+
+def _decoded(block: SearchBlock) -> list[tuple[int, float]]:
+    documents = np.frombuffer(bytes(block.documents), dtype=">i8").tolist()
+    impacts = np.frombuffer(bytes(block.impacts), dtype=">f4").tolist()
+    return list(zip(documents, impacts, strict=True))
+
+
+def _assert_blocks_match_postings(term_id: int) -> None:
+    postings = _postings_best_first(term_id)
+    stored = _blocks_of(term_id)
+    ends = blocks.block_ends(len(postings))
+    assert [block.number for block in stored] == list(range(len(stored)))
+    assert [block.size for block in stored] == [
+        min(end, len(postings)) - start
+        for start, end in zip([0, *ends], ends, strict=False)
+        if start < len(postings)
+    ]
+    decoded = [row for block in stored for row in _decoded(block)]
+    assert [impact for _, impact in decoded] == pytest.approx(
+        [impact for _, impact in postings], rel=1e-6
+    )
+    by_document = dict(postings)
+    assert sorted(dict(decoded)) == sorted(by_document)
+    assert [impact for _, impact in decoded] == pytest.approx(
+        [by_document[document] for document, _ in decoded], rel=1e-6
+    )
+    for block in stored:
+        assert block.floor == pytest.approx(min(impact for _, impact in _decoded(block)), rel=1e-6)
+
+
+def test_the_blocks_hold_every_posting_of_a_term_best_first_in_doubling_runs(compacted):
+    longest = SearchTerm.objects.order_by("-df").first()
+    assert longest.df > 64 * 4  # several blocks of the largest size
+    for term in [longest, *SearchTerm.objects.filter(df__gt=0).order_by("id")[:40]]:
+        _assert_blocks_match_postings(term.pk)
+    assert not SearchStaleDocument.objects.exists()
+    assert SearchStats.objects.get(pk=1).blocks_built_at is not None
+
+
+@pytest.mark.parametrize("k", [10, 30])
+def test_the_top_k_read_from_the_blocks_equals_full_bm25(compacted, answered, k):
+    for query in compacted["queries"]:
+        outcome = run(query, page_size=k)
+
+        found = [(r.publication.pk, r.score) for r in outcome.results]
+        _assert_same_top(found, _exact(query, Filters(), k), query)
+        assert outcome.exact_ranking, query
+    assert answered
+    assert all(answered)
+
+
+@pytest.mark.parametrize("filtered", ["broad topic", "narrow topic", "type", "years"])
+def test_the_top_10_read_from_the_blocks_equals_full_bm25_under_filters(
+    compacted, answered, monkeypatch, filtered
+):
+    # Scored through the filter as such, not as the handful a narrow filter is scored as.
+    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
+    filters = {
+        "broad topic": Filters(topic_ids=(compacted["broad"].pk,)),
+        "narrow topic": Filters(topic_ids=(compacted["narrow"].pk,)),
+        "type": Filters(types=("report",)),
+        "years": Filters(published_after=datetime.date(2006, 1, 1)),
+    }[filtered]
+
+    for query in compacted["queries"][::2]:
+        outcome = run(query, page_size=10, filters=filters)
+
+        found = [(r.publication.pk, r.score) for r in outcome.results]
+        _assert_same_top(found, _exact(query, filters, 10), query)
+    assert answered
+    assert all(answered)
+
+
+def test_a_filter_too_broad_to_list_is_checked_on_the_candidates(compacted, answered, monkeypatch):
+    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
+    monkeypatch.setattr(block_ranking, "LISTED_FILTER", 10)
+    filters = Filters(topic_ids=(compacted["narrow"].pk,))
+
+    for query in compacted["queries"][::2]:
+        outcome = run(query, page_size=10, filters=filters)
+
+        found = [(r.publication.pk, r.score) for r in outcome.results]
+        _assert_same_top(found, _exact(query, filters, 10), query)
+    assert answered
+    assert all(answered)
+
+
+def _retitled(publications: list[Publication], title: str) -> list[int]:
+    for publication in publications:
+        publication.title = title
+        publication.save(update_fields=["title"])
+    ids = [publication.pk for publication in publications]
+    index_publications(ids)
+    return ids
+
+
+def test_documents_changed_since_the_blocks_were_built_are_ranked_as_they_are_now(
+    compacted, answered
+):
+    word = compacted["queries"][3]  # a rare word on its own
+    winners = list(Publication.objects.exclude(title__icontains=word).order_by("pk")[:4])
+    changed = _retitled(winners, f"{word} {word} {word}")
+
+    stale = outcome = run(word, page_size=10)
+    assert set(changed) <= {r.publication.pk for r in stale.results[:4]}
+    assert set(SearchStaleDocument.objects.values_list("document_id", flat=True)) == set(changed)
+
+    rebuilt = blocks.compact()
+
+    outcome = run(word, page_size=10)
+    assert [r.publication.pk for r in outcome.results] == [r.publication.pk for r in stale.results]
+    _assert_same_top(
+        [(r.publication.pk, r.score) for r in outcome.results], _exact(word, Filters(), 10), word
+    )
+    assert 0 < rebuilt < SearchTerm.objects.count()
+    assert not SearchStaleDocument.objects.exists()
+    assert not SearchStaleTerm.objects.exists()
+    assert all(answered)
+    for term_id in SearchBlock.objects.values_list("term_id", flat=True).distinct():
+        _assert_blocks_match_postings(term_id)
+
+
+def test_a_word_a_document_no_longer_holds_leaves_its_blocks_at_compaction(compacted, answered):
+    word = compacted["queries"][3]
+    holders = [r.publication for r in run(word, page_size=3).results]
+    _retitled(holders, "Retitled without it")
+    blocks.compact()  # the word's blocks are rebuilt: it was among the terms they lost
+
+    outcome = run(word, page_size=10)
+
+    assert not {holder.pk for holder in holders} & {r.publication.pk for r in outcome.results}
+    for term_id in SearchBlock.objects.values_list("term_id", flat=True).distinct():
+        _assert_blocks_match_postings(term_id)  # no entry left behind
+    _assert_same_top(
+        [(r.publication.pk, r.score) for r in outcome.results], _exact(word, Filters(), 10), word
+    )
+    assert all(answered)
+
+
+def test_too_many_stale_documents_and_the_postings_table_answers(compacted, answered, monkeypatch):
+    monkeypatch.setattr(block_ranking, "STALE_LIMIT", 3)
+    word = compacted["queries"][3]
+    _retitled(list(Publication.objects.order_by("pk")[:4]), word)
+
+    outcome = run(word, page_size=10)
+
+    assert answered == [False]
+    _assert_same_top(
+        [(r.publication.pk, r.score) for r in outcome.results], _exact(word, Filters(), 10), word
+    )
+
+
+def test_an_index_whose_blocks_were_never_built_ranks_from_the_postings(large_corpus, answered):  # noqa: F811
+    outcome = run(large_corpus["queries"][1], page_size=10)
+
+    assert answered == [False]
+    assert outcome.results
+
+
+def test_a_document_listed_while_a_compaction_ran_stays_listed(compacted, monkeypatch):
+    word = compacted["queries"][3]
+    first = _retitled(list(Publication.objects.order_by("pk")[:1]), word)
+    later = Publication.objects.order_by("pk")[1].pk
+    rebuild = blocks._rebuild_terms
+
+    def with_a_write_meanwhile(*args, **kwargs):
+        rebuild(*args, **kwargs)
+        blocks.mark_stale([later])  # as an indexer committing during the compaction
+
+    monkeypatch.setattr(blocks, "_rebuild_terms", with_a_write_meanwhile)
+
+    blocks.compact()
+
+    assert list(SearchStaleDocument.objects.values_list("document_id", flat=True)) == [later]
+    assert first[0] != later
+
+
+def test_the_beat_task_and_the_command_compact(compacted):
+    _retitled(list(Publication.objects.order_by("pk")[:2]), "Anything at all")
+
+    assert compact_blocks() > 0
+    assert not SearchStaleDocument.objects.exists()
+
+    call_command("compact_search_index", "--full", stdout=(out := _Output()))
+    assert f"Rebuilt the blocks of {SearchTerm.objects.count()} terms." in out.text
+
+
+class _Output:
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text):
+        self.text += text
