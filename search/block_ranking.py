@@ -32,8 +32,10 @@ MAX_SCORED = 4_000  # before the lists are read further instead
 # Under a filter this narrow (documents), its documents are listed up front and candidates are
 # taken from them alone; a broader one is checked on candidates as they are scored.
 LISTED_FILTER = 300_000
-# Single-precision impacts: bounds compared with this much room, so rounding never prunes.
-SLACK = 1e-5
+# Single-precision impacts (relative error under 1e-7 each): bounds are compared with this much
+# room relative to the score, so rounding never prunes. Relative, not absolute: a word in nearly
+# every document scores close to 0, yet its documents still differ.
+SLACK = 1e-6
 
 READ_SQL = """
     SELECT b.term_id, b.floor, b.documents, b.impacts,
@@ -117,7 +119,7 @@ class _Search:
             exhausted = not self.ceilings.any()
             open_ = np.flatnonzero(self.open)
             upper, complete = self._upper(open_)
-            alive = upper >= kth - SLACK * max(1.0, abs(kth))
+            alive = upper >= kth - SLACK * abs(kth)
             open_, upper, complete = open_[alive], upper[alive], complete[alive]
             if not len(open_) and (unseen <= kth or exhausted):
                 return self._answer()

@@ -156,7 +156,7 @@ def _phrase_hits(
     depth, checked, found = max(4 * k, 50), set(), set()
     while True:
         if request.sort == "relevance":
-            ranked = _top(terms, depth, condition)
+            ranked = ranking.rank(terms, depth, condition)
             ordered, exact = ranked.scores, ranked.exact
         else:
             ordered, exact = _by_date(_holding_any(condition, terms), depth, newest=newest), True

@@ -12,8 +12,10 @@ from django.db import connection
 
 from publications.models import Publication
 from search import block_ranking, blocks, engine
-from search.filters import Filters
-from search.indexing import index_publications
+from search import terms as terms_module
+from search.bm25 import idf
+from search.filters import Filters, document_condition
+from search.indexing import current_stats, index_publications
 from search.models import (
     SearchBlock,
     SearchStaleDocument,
@@ -22,8 +24,9 @@ from search.models import (
     SearchTerm,
 )
 from search.tasks import compact_blocks
+from search.terms import resolve_terms
 from tests.search.indexed import run
-from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401
+from tests.search.test_ranking import LARGE, _assert_same_top, _exact, large_corpus  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +262,31 @@ class _Output:
 
     def write(self, text):
         self.text += text
+
+
+def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypatch):
+    # In a large index such words weigh almost nothing (IDF near 0), so every score is tiny, yet
+    # documents still differ by their impacts: the bounds' room for rounding must be relative.
+    scale = 1e-7
+    monkeypatch.setattr(terms_module, "idf", lambda documents, df: scale * idf(documents, df))
+    scored: list[int] = []
+    score = block_ranking._Search._score
+
+    def counting(self, docs, complete):
+        scored.append(len(docs))
+        return score(self, docs, complete)
+
+    monkeypatch.setattr(block_ranking._Search, "_score", counting)
+    common = compacted["queries"][1::8] + compacted["queries"][5::8]  # common words, several
+
+    for query in common:
+        scored.clear()
+        terms, _ = resolve_terms(query, current_stats().documents)
+
+        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), listable=False)
+
+        found = [(doc, score / scale) for doc, score in ranked.scores]
+        exact = [(doc, score / scale) for doc, score in _exact(query, Filters(), 10)]
+        _assert_same_top(found, exact, query)
+        holding = len(_exact(query, Filters(), LARGE))  # hundreds to thousands
+        assert sum(scored) < holding / 4, query
