@@ -277,7 +277,7 @@ def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypa
         return score(self, docs, complete)
 
     monkeypatch.setattr(block_ranking._Search, "_score", counting)
-    common = compacted["queries"][1::8] + compacted["queries"][5::8]  # common words, several
+    common = compacted["queries"][1::8]  # two of the forty commonest words
 
     for query in common:
         scored.clear()
