@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 
 from search import blocks
 from search.filters import Condition
@@ -73,7 +74,7 @@ def rank(terms: list[Term], k: int, condition: Condition, *, listable: bool) -> 
         return search.run()
 
 
-def _listed(cursor, condition: Condition) -> np.ndarray | None:
+def _listed(cursor: CursorWrapper, condition: Condition) -> np.ndarray | None:
     """The ids of a filter's documents when there are few enough to list."""
     cursor.execute(
         LISTED_SQL.format(where=condition.where()),
@@ -84,7 +85,14 @@ def _listed(cursor, condition: Condition) -> np.ndarray | None:
 
 
 class _Search:
-    def __init__(self, cursor, terms, k, condition, listed):
+    def __init__(
+        self,
+        cursor: CursorWrapper,
+        terms: list[Term],
+        k: int,
+        condition: Condition,
+        listed: np.ndarray | None,
+    ) -> None:
         self.cursor, self.terms, self.k, self.condition = cursor, terms, k, condition
         self.idf = np.array([term.idf for term in terms])
         self.bits = np.array([1 << n for n in range(len(terms))], dtype=np.uint64)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from search.models import SearchStats
@@ -101,7 +102,13 @@ def compact(*, full: bool = False, progress: Callable[[int, int], None] | None =
         return len(terms)
 
 
-def _rebuild_terms(cursor, terms: list[int], *, everything: bool, progress) -> None:
+def _rebuild_terms(
+    cursor: CursorWrapper,
+    terms: list[int],
+    *,
+    everything: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     if everything:
         cursor.execute("DELETE FROM search_searchblock")
     cursor.execute("SELECT coalesce(max(df), 0) FROM search_searchterm")
@@ -121,7 +128,7 @@ def _rebuild_terms(cursor, terms: list[int], *, everything: bool, progress) -> N
             progress(len(chunk), len(terms))
 
 
-def stale_documents(cursor, limit: int) -> list[int] | None:
+def stale_documents(cursor: CursorWrapper, limit: int) -> list[int] | None:
     """The documents whose block entries must be ignored, or None when there are more than
     `limit` of them (or blocks were never built): then the blocks are not worth reading."""
     cursor.execute(

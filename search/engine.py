@@ -209,7 +209,12 @@ def _rank(
 
 
 def _top(
-    terms: list[Term], k: int, condition: Condition, *, filtered=False, listable=False
+    terms: list[Term],
+    k: int,
+    condition: Condition,
+    *,
+    filtered: bool = False,
+    listable: bool = False,
 ) -> ranking.Ranked:
     """From the impact-ordered blocks when they can answer, else from the postings table."""
     ranked = block_ranking.rank(terms, k, condition, listable=filtered and listable)
