@@ -49,20 +49,18 @@ def block_ends(longest: int) -> list[int]:
     return ends
 
 
-def mark_stale(document_ids: list[int]) -> None:
+def mark_stale(document_ids: list[int], term_ids: list[int]) -> None:
     """List documents about to be written or removed, with the terms their postings hold before
     the change (in the writer's transaction, before their postings change)."""
-    if document_ids:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if document_ids:
             cursor.execute(
                 "INSERT INTO search_searchstaledocument (document_id) SELECT unnest(%s::bigint[])",
                 [document_ids],
             )
+        if term_ids:
             cursor.execute(
-                """INSERT INTO search_searchstaleterm (term_id)
-                   SELECT DISTINCT term_id FROM search_searchposting
-                    WHERE document_id = ANY(%s::bigint[])""",
-                [document_ids],
+                "INSERT INTO search_searchstaleterm (term_id) SELECT unnest(%s::int[])", [term_ids]
             )
 
 

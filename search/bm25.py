@@ -42,7 +42,7 @@ def _normalised(field: str) -> str:
 
 # One statement per batch: count each lexeme per field (A and B from the document's vector,
 # C from its pages, each page under the tsvector position limit), measure the fields, store the
-# lengths, and write the postings. Terms must exist first (TERMS_SQL).
+# lengths, add the terms the index lacks, and write the postings, reading the vectors once.
 LEXEMES_SQL = """
     SELECT d.publication_id AS doc, u.lexeme,
            cardinality(array_positions(u.weights, 'A')) AS tfa,
@@ -57,15 +57,12 @@ LEXEMES_SQL = """
      WHERE p.document_id = ANY(%(ids)s)
 """
 
-TERMS_SQL = f"""
-    INSERT INTO search_searchterm (lexeme, df)
-    SELECT DISTINCT lexeme, 0 FROM ({LEXEMES_SQL}) lexemes
-    ORDER BY lexeme
-    ON CONFLICT (lexeme) DO NOTHING
-"""
-
+# The sub-statements of a WITH share one snapshot: `known` cannot see the rows `added` inserts,
+# so each lexeme's id comes from exactly one of them. A term another transaction inserted after
+# that snapshot would come from neither: the caller holds the writers' lock (indexing.py), and a
+# rebuild runs alone.
 POSTINGS_SQL = f"""
-    WITH per_term AS (
+    WITH per_term AS MATERIALIZED (
         SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc
           FROM ({LEXEMES_SQL}) lexemes
          GROUP BY doc, lexeme
@@ -80,14 +77,26 @@ POSTINGS_SQL = f"""
           FROM lengths l
          WHERE d.publication_id = l.doc
     ),
+    lexemes AS MATERIALIZED (SELECT DISTINCT lexeme FROM per_term),
+    added AS (
+        INSERT INTO search_searchterm (lexeme, df)
+        SELECT lexeme, 0 FROM lexemes ORDER BY lexeme
+        ON CONFLICT (lexeme) DO NOTHING
+        RETURNING id, lexeme
+    ),
+    known AS (
+        SELECT st.id, st.lexeme FROM search_searchterm st JOIN lexemes USING (lexeme)
+    ),
     scored AS (
         SELECT t.doc, t.lexeme,
                {_normalised("a")} + {_normalised("b")} + {_normalised("c")} AS tf
           FROM per_term t JOIN lengths l USING (doc)
     )
     INSERT INTO search_searchposting (document_id, term_id, impact)
-    SELECT s.doc, st.id, s.tf * {K1 + 1} / (s.tf + {K1})
-      FROM scored s JOIN search_searchterm st ON st.lexeme = s.lexeme
+    SELECT s.doc, terms.id, s.tf * {K1 + 1} / (s.tf + {K1})
+      FROM scored s
+      JOIN (SELECT id, lexeme FROM added UNION ALL SELECT id, lexeme FROM known) terms
+           USING (lexeme)
      WHERE s.tf > 0
 """
 

@@ -39,18 +39,18 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
     Returns the ids whose text was cut to fit the index."""
     publications = _indexable(publication_ids)
     listed = {publication.pk for publication in publications}
+    ids = sorted(listed)
+    truncated: set[int] = set()
     with transaction.atomic():
         _lock_writers()
-        blocks.mark_stale(list(publication_ids))
+        before = _term_counts(list(publication_ids))
+        blocks.mark_stale(list(publication_ids), list(before))
         _remove([pk for pk in publication_ids if pk not in listed])
-        if not publications:
-            return set()
-        ids = sorted(listed)
-        _move_df(ids, -1)
-        _execute(bm25.DELETE_POSTINGS_SQL, ids)
-        truncated = write_documents(publications)
-        write_postings(ids, current_stats())
-        _move_df(ids, +1)
+        if publications:
+            _execute(bm25.DELETE_POSTINGS_SQL, ids)
+            truncated = write_documents(publications)
+            write_postings(ids, current_stats())
+        _move_df(before, _term_counts(ids))
     return truncated
 
 
@@ -98,7 +98,6 @@ def _too_long(error: OperationalError) -> bool:
 
 def write_postings(ids: list[int], stats: bm25.CollectionStats) -> None:
     """Terms and postings of these documents (document frequencies are the caller's)."""
-    _execute(bm25.TERMS_SQL, ids)
     _execute(bm25.POSTINGS_SQL, ids, averages(stats))
 
 
@@ -113,8 +112,10 @@ def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
 def remove_publication(publication_id: int) -> None:
     with transaction.atomic():
         _lock_writers()
-        blocks.mark_stale([publication_id])
+        before = _term_counts([publication_id])
+        blocks.mark_stale([publication_id], list(before))
         _remove([publication_id])
+        _move_df(before, {})
 
 
 def _lock_writers() -> None:
@@ -123,9 +124,10 @@ def _lock_writers() -> None:
 
 
 def _remove(ids: list[int]) -> None:
+    """Documents (and by cascade their pages and postings) out of the index; document
+    frequencies are the caller's."""
     if not ids:
         return
-    _move_df(ids, -1)
     _execute(bm25.WORDS_REMOVE_SQL, ids)
     SearchDocument.objects.filter(publication_id__in=ids).delete()
 
@@ -165,16 +167,26 @@ def averages(stats: bm25.CollectionStats) -> dict[str, float]:
     }
 
 
-def _move_df(ids: list[int], sign: int) -> None:
-    """Add (or take away) these documents' postings to their terms' document frequencies."""
+def _term_counts(ids: list[int]) -> dict[int, int]:
+    """How many of these documents hold each term, read from their postings."""
     with connection.cursor() as cursor:
         cursor.execute(bm25.DF_COUNTS_SQL, {"ids": ids})
-        counts = cursor.fetchall()
-        if counts:
-            terms, deltas = zip(*counts, strict=True)
+        return dict(cursor.fetchall())
+
+
+def _move_df(before: dict[int, int], after: dict[int, int]) -> None:
+    """Document frequencies follow the postings: only the terms whose count changed are
+    written (re-indexing a report whose text stayed the same writes none)."""
+    deltas = {
+        term: after.get(term, 0) - before.get(term, 0)
+        for term in before.keys() | after.keys()
+        if after.get(term, 0) != before.get(term, 0)
+    }
+    if deltas:
+        terms = sorted(deltas)
+        with connection.cursor() as cursor:
             cursor.execute(
-                bm25.DF_APPLY_SQL,
-                {"terms": list(terms), "deltas": [sign * delta for delta in deltas]},
+                bm25.DF_APPLY_SQL, {"terms": terms, "deltas": [deltas[term] for term in terms]}
             )
 
 

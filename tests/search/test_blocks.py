@@ -234,7 +234,7 @@ def test_a_document_listed_while_a_compaction_ran_stays_listed(compacted, monkey
 
     def with_a_write_meanwhile(*args, **kwargs):
         rebuild(*args, **kwargs)
-        blocks.mark_stale([later])  # as an indexer committing during the compaction
+        blocks.mark_stale([later], [])  # as an indexer committing during the compaction
 
     monkeypatch.setattr(blocks, "_rebuild_terms", with_a_write_meanwhile)
 
