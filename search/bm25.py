@@ -177,44 +177,64 @@ RECOUNT_DF_SQL = """
 
 # A publication's search document, built from the catalogue in SQL: title and subtitle, names in
 # byline order, topics by name, the pages' text as the body (cut at max_body), and the copies
-# that filters and facets read. Drafts are never indexed.
+# that filters and facets read. Drafts are never indexed. Existing rows are updated and new ones
+# inserted in two sub-statements rather than one INSERT ... ON CONFLICT DO UPDATE, which would
+# compute the generated vector twice (once for the insert it abandons): a 300-page report's
+# tokenising doubled. The writers' lock (indexing.py) keeps another writer from inserting between.
 DOCUMENTS_SQL = """
-    INSERT INTO search_searchdocument AS d (
-        publication_id, title, authors_text, topics_text, abstract, body, truncated, status,
-        publication_date, type, topic_ids, author_ids, length_a, length_b, length_c, indexed_at)
-    SELECT p.id, concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')),
-           coalesce(a.names, ''), coalesce(t.names, ''), p.abstract,
-           left(coalesce(b.body, ''), %(max_body)s),
-           coalesce(length(b.body) > %(max_body)s OR b.page_cut, FALSE),
-           p.status, p.publication_date, p.type, coalesce(t.ids, '{}'), coalesce(a.ids, '{}'),
-           0, 0, 0, now()
-      FROM publications_publication p
-      LEFT JOIN LATERAL (
-           SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id) AS names,
-                  array_agg(au.id ORDER BY pa.position, pa.id) AS ids
-             FROM publications_publicationauthor pa
-             JOIN publications_author au ON au.id = pa.author_id
-            WHERE pa.publication_id = p.id) a ON TRUE
-      LEFT JOIN LATERAL (
-           SELECT string_agg(tp.name, ' ' ORDER BY tp.name) AS names,
-                  array_agg(tp.id ORDER BY tp.id) AS ids
-             FROM publications_publication_topics pt
-             JOIN publications_topic tp ON tp.id = pt.topic_id
-            WHERE pt.publication_id = p.id) t ON TRUE
-      LEFT JOIN LATERAL (
-           SELECT string_agg(pg.text, E'\n\n' ORDER BY pg.number) AS body,
-                  bool_or(length(pg.text) > %(max_page)s) AS page_cut
-             FROM publications_publicationpage pg
-            WHERE pg.publication_id = p.id) b ON TRUE
-     WHERE p.id = ANY(%(ids)s) AND p.status <> 'draft'
-    ON CONFLICT (publication_id) DO UPDATE SET
-        title = EXCLUDED.title, authors_text = EXCLUDED.authors_text,
-        topics_text = EXCLUDED.topics_text, abstract = EXCLUDED.abstract,
-        body = EXCLUDED.body, truncated = EXCLUDED.truncated, status = EXCLUDED.status,
-        publication_date = EXCLUDED.publication_date, type = EXCLUDED.type,
-        topic_ids = EXCLUDED.topic_ids, author_ids = EXCLUDED.author_ids,
-        indexed_at = EXCLUDED.indexed_at
-    RETURNING d.publication_id, d.truncated
+    WITH source AS MATERIALIZED (
+        SELECT p.id AS publication_id,
+               concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')) AS title,
+               coalesce(a.names, '') AS authors_text, coalesce(t.names, '') AS topics_text,
+               p.abstract, left(coalesce(b.body, ''), %(max_body)s) AS body,
+               coalesce(length(b.body) > %(max_body)s OR b.page_cut, FALSE) AS truncated,
+               p.status, p.publication_date, p.type, coalesce(t.ids, '{}') AS topic_ids,
+               coalesce(a.ids, '{}') AS author_ids
+          FROM publications_publication p
+          LEFT JOIN LATERAL (
+               SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id) AS names,
+                      array_agg(au.id ORDER BY pa.position, pa.id) AS ids
+                 FROM publications_publicationauthor pa
+                 JOIN publications_author au ON au.id = pa.author_id
+                WHERE pa.publication_id = p.id) a ON TRUE
+          LEFT JOIN LATERAL (
+               SELECT string_agg(tp.name, ' ' ORDER BY tp.name) AS names,
+                      array_agg(tp.id ORDER BY tp.id) AS ids
+                 FROM publications_publication_topics pt
+                 JOIN publications_topic tp ON tp.id = pt.topic_id
+                WHERE pt.publication_id = p.id) t ON TRUE
+          LEFT JOIN LATERAL (
+               SELECT string_agg(pg.text, E'\n\n' ORDER BY pg.number) AS body,
+                      bool_or(length(pg.text) > %(max_page)s) AS page_cut
+                 FROM publications_publicationpage pg
+                WHERE pg.publication_id = p.id) b ON TRUE
+         WHERE p.id = ANY(%(ids)s) AND p.status <> 'draft'
+    ),
+    updated AS (
+        UPDATE search_searchdocument d SET
+               title = s.title, authors_text = s.authors_text, topics_text = s.topics_text,
+               abstract = s.abstract, body = s.body, truncated = s.truncated, status = s.status,
+               publication_date = s.publication_date, type = s.type, topic_ids = s.topic_ids,
+               author_ids = s.author_ids, indexed_at = now()
+          FROM source s
+         WHERE d.publication_id = s.publication_id
+        RETURNING d.publication_id, d.truncated
+    ),
+    inserted AS (
+        INSERT INTO search_searchdocument (
+            publication_id, title, authors_text, topics_text, abstract, body, truncated, status,
+            publication_date, type, topic_ids, author_ids, length_a, length_b, length_c,
+            indexed_at)
+        SELECT publication_id, title, authors_text, topics_text, abstract, body, truncated,
+               status, publication_date, type, topic_ids, author_ids, 0, 0, 0, now()
+          FROM source s
+         WHERE NOT EXISTS (SELECT 1 FROM search_searchdocument d
+                            WHERE d.publication_id = s.publication_id)
+        RETURNING publication_id, truncated
+    )
+    SELECT publication_id, truncated FROM updated
+     UNION ALL
+    SELECT publication_id, truncated FROM inserted
 """
 
 DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"
