@@ -8,7 +8,7 @@ from django.db import connections
 from django.utils import timezone
 
 from publications.models import Publication
-from search import block_ranking, matching, ranking, snippets
+from search import block_ranking, matching, phrase_ranking, ranking, snippets
 from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats
@@ -140,6 +140,15 @@ def _phrase_hits(
     their postings); word order, which only the text knows, is checked on candidates alone. On
     all of them when they are few enough (exact); otherwise in the order they are shown until a
     page is full."""
+    if request.sort == "relevance":
+        ranked = phrase_ranking.rank(terms, required, condition, k)
+        if ranked is not None:
+            facets = count_facets(
+                _within(Condition(), ranked.found),
+                limit=len(ranked.found) or 1,
+                estimated=ranked.estimated,
+            )
+            return _Hits(ranked.scored, ranked.count, ranked.estimated, facets, ranked.complete)
     idf = {term.id: term.idf for term in terms}
     newest = request.sort == "newest"
     candidates = None

@@ -1,0 +1,168 @@
+"""Phrase queries ranked from the impact-ordered blocks (search/blocks.py).
+
+A phrase's candidates are the documents in every one of its words' lists. Read in full from the
+blocks (a few rows per word), the lists give the candidates and every candidate's score at once,
+in memory, where intersecting the postings in SQL cost tens of milliseconds. Word order, which
+only the text knows, is then checked in score order, a batch at a time, until the page is full:
+the first k candidates that hold the phrase are the top k of all that do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connections
+
+from search import blocks
+from search.block_ranking import SLACK, STALE_LIMIT
+from search.filters import Condition
+from search.matching import Constraints, in_order
+from search.ranking import Term, rescore
+from search.replica import search_db
+
+# Postings read per query, at most, across every list in full; past it the caller's slower path
+# (ranking read to a depth) answers.
+MAX_POSTINGS = 1_000_000
+# Up to this many candidates, every one is checked: the count is exact.
+CHECK_ALL = 500
+# Past it, candidates are checked best first, at most this many; the count is then estimated.
+CHECK_BUDGET = 640
+FIRST_CHECK = 50
+
+READ_ALL_SQL = """
+    SELECT term_id, documents, impacts FROM search_searchblock
+     WHERE term_id = ANY(%(terms)s::int[])
+"""
+
+# Stale documents (their block entries ignored) that hold every one of the phrases' words.
+STALE_HOLDING_SQL = """
+    SELECT document_id FROM search_searchposting
+     WHERE document_id = ANY(%(stale)s::int[]) AND term_id = ANY(%(required)s::int[])
+     GROUP BY document_id HAVING count(*) = %(count)s
+"""
+
+
+@dataclass
+class PhraseHits:
+    scored: list[tuple[int, float]]  # the top k, best first, exact scores
+    found: list[int]  # every document checked that holds the phrases
+    count: int
+    estimated: bool
+    complete: bool  # the top k is proven (else fewer were found within the budget)
+
+
+def rank(
+    terms: list[Term], constraints: Constraints, condition: Condition, k: int
+) -> PhraseHits | None:
+    """The k best documents that meet the condition and hold the phrases in order, or None when
+    the blocks cannot answer (never built, too many stale documents, lists too long)."""
+    required = sorted(constraints.required)
+    df = {**constraints.required_df, **{term.id: term.df for term in terms}}
+    if not required or sum(df.values()) > MAX_POSTINGS:
+        return None
+    with connections[search_db()].cursor() as cursor:
+        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        if stale is None:
+            return None
+        cursor.execute(READ_ALL_SQL, {"terms": sorted(df)})
+        lists: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for term_id, documents, impacts in cursor.fetchall():
+            lists.setdefault(term_id, []).append(
+                (np.frombuffer(documents, dtype=">i8"), np.frombuffer(impacts, dtype=">f4"))
+            )
+        held_stale: list[int] = []
+        if stale:
+            cursor.execute(
+                STALE_HOLDING_SQL, {"stale": stale, "required": required, "count": len(required)}
+            )
+            held_stale = [row[0] for row in cursor.fetchall()]
+    idf = {term.id: term.idf for term in terms}
+    ranked = _ranked(lists, required, idf, stale, held_stale)
+    return _checked(ranked, constraints.ordered, condition, idf, k)
+
+
+def _ranked(
+    lists: dict[int, list[tuple[np.ndarray, np.ndarray]]],
+    required: list[int],
+    idf: dict[int, float],
+    stale: list[int],
+    held_stale: list[int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate and its score, best first (ties by id): from the blocks, stale documents
+    from the postings (their block entries, written before their last change, are ignored)."""
+    size = 1 + max(
+        [int(docs.max()) for parts in lists.values() for docs, _ in parts if len(docs)]
+        + stale
+        + [0]
+    )
+    holding = np.zeros(size, dtype=np.int32)
+    score = np.zeros(size)
+    phrase_words = set(required)
+    for term_id, parts in lists.items():
+        for docs, impacts in parts:
+            # A term's postings name each document once: plain fancy indexing adds correctly.
+            if term_id in phrase_words:
+                holding[docs] += 1
+            if term_id in idf:
+                score[docs] += idf[term_id] * impacts.astype(np.float64)
+    holding[stale] = 0
+    candidates = np.flatnonzero(holding == len(required))
+    scores = score[candidates]
+    if held_stale:
+        exact = rescore(held_stale, idf, Condition())
+        candidates = np.concatenate([candidates, [doc for doc, _ in exact]]).astype(np.int64)
+        scores = np.concatenate([scores, [value for _, value in exact]])
+    order = np.lexsort((candidates, -scores))
+    return candidates[order], scores[order]
+
+
+def _checked(
+    ranked: tuple[np.ndarray, np.ndarray],
+    phrases: list[str],
+    condition: Condition,
+    idf: dict[int, float],
+    k: int,
+) -> PhraseHits:
+    """Word order and the condition, checked on every candidate when they are few, otherwise
+    best first until k hold (and no unchecked candidate could tie the k-th)."""
+    candidates, scores = ranked
+    total = len(candidates)
+    if total <= CHECK_ALL:
+        found = in_order(candidates.tolist(), phrases, condition)
+        holding = _holding(candidates, scores, total, found)
+        return PhraseHits(_top(holding, idf, k), sorted(found), len(found), False, True)
+    checked, found = 0, set()
+    batch = max(FIRST_CHECK, 2 * k)
+    while checked < min(total, CHECK_BUDGET):
+        upto = min(checked + batch, total, CHECK_BUDGET)
+        found |= in_order(candidates[checked:upto].tolist(), phrases, condition)
+        checked, batch = upto, batch * 2
+        holding = _holding(candidates, scores, checked, found)
+        if len(holding) >= k:
+            kth = holding[k - 1][1]
+            if checked == total or scores[checked] < kth - SLACK * abs(kth):
+                break
+    holding = _holding(candidates, scores, checked, found)
+    everything = checked == total
+    count = len(found) if everything else round(len(found) * total / checked)
+    complete = everything or len(holding) >= k
+    return PhraseHits(_top(holding, idf, k), sorted(found), count, not everything, complete)
+
+
+def _holding(
+    candidates: np.ndarray, scores: np.ndarray, checked: int, found: set[int]
+) -> list[tuple[int, float]]:
+    """The checked candidates that hold the phrases, best first."""
+    pairs = zip(candidates[:checked].tolist(), scores[:checked].tolist(), strict=True)
+    return [(doc, score) for doc, score in pairs if doc in found]
+
+
+def _top(holding: list[tuple[int, float]], idf: dict[int, float], k: int) -> list:
+    """The top k in double precision, from the postings (the blocks' impacts are single
+    precision): the candidates within rounding of the k-th are rescored with them."""
+    if not holding:
+        return []
+    kth = holding[min(k, len(holding)) - 1][1]
+    near = [doc for doc, score in holding if score >= kth - SLACK * abs(kth)]
+    return rescore(near, idf, Condition())[:k]

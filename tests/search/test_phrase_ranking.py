@@ -1,0 +1,182 @@
+"""Phrase queries answered from the impact-ordered blocks: the same top k as full BM25F over the
+documents that hold the phrase, exact counts while the candidates are few, best-first checking
+when they are many, documents changed since the blocks were built seen as they are now, and the
+older path whenever the blocks cannot answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from publications.models import Publication
+from search import blocks, phrase_ranking
+from search.filters import Filters, document_condition
+from search.indexing import current_stats
+from search.query import parse
+from search.ranking import exact_scores
+from search.terms import resolve_terms
+from tests.search.indexed import run
+from tests.search.test_blocks import _retitled, compacted  # noqa: F401 - fixtures
+from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(monkeypatch) -> list[bool]:
+    """Whether the blocks answered each phrase query (False: the older path did)."""
+    calls: list[bool] = []
+    rank = phrase_ranking.rank
+
+    def recording(*args, **kwargs):
+        ranked = rank(*args, **kwargs)
+        calls.append(ranked is not None)
+        return ranked
+
+    monkeypatch.setattr(phrase_ranking, "rank", recording)
+    return calls
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[int]:
+    """How many candidates each order check was asked about."""
+    sizes: list[int] = []
+    in_order = phrase_ranking.in_order
+
+    def recording(ids, *args, **kwargs):
+        sizes.append(len(ids))
+        return in_order(ids, *args, **kwargs)
+
+    monkeypatch.setattr(phrase_ranking, "in_order", recording)
+    return sizes
+
+
+def _matching(query: str, filters: Filters | None = None) -> int:
+    """How many documents match, counted by full BM25F with no limit."""
+    parsed = parse(query)
+    terms, _ = resolve_terms(parsed.ranking_text(), current_stats().documents)
+    condition = document_condition(filters or Filters(), parsed.phrases, parsed.excluded)
+    return len(exact_scores(terms, condition, 10**6))
+
+
+def _assert_exact(query: str, k: int = 10, filters: Filters | None = None):
+    filters = filters or Filters()
+    outcome = run(query, page_size=k, filters=filters)
+    found = [(result.publication.pk, result.score) for result in outcome.results]
+    _assert_same_top(found, _exact(query, filters, k), query)
+    return outcome
+
+
+def _word_pairs(corpus: dict) -> list[str]:
+    """Every phrase query of the corpus's mix, and each phrase's first two words alone."""
+    phrases = [query for query in corpus["queries"] if query.startswith('"')]
+    pairs = ['"' + " ".join(query[1:].split('"')[0].split()[:2]) + '"' for query in phrases]
+    return phrases + pairs
+
+
+@pytest.fixture
+def swapped(compacted):  # noqa: F811
+    """Forty documents holding "harbour lighthouse", half of them in that order, compacted, so
+    the phrase has more candidates than are checked at once."""
+    publications = list(Publication.objects.order_by("pk")[:40])
+    for n, publication in enumerate(publications):
+        words = "harbour lighthouse" if n % 2 else "lighthouse harbour"
+        _retitled([publication], f"{words} {' keeper' * (n % 7)}")
+    blocks.compact()
+    return [publication.pk for n, publication in enumerate(publications) if n % 2]
+
+
+@pytest.mark.parametrize("k", [10, 30])
+def test_the_top_k_of_a_phrase_from_the_blocks_equals_full_bm25(compacted, answered, k):  # noqa: F811
+    for query in _word_pairs(compacted):
+        outcome = _assert_exact(query, k)
+
+        assert outcome.exact_ranking, query
+        assert not outcome.count_is_estimate, query
+        assert outcome.count == _matching(query), query
+    assert answered
+    assert all(answered)
+
+
+def test_a_phrase_under_a_filter_and_beside_an_exclusion_equals_full_bm25(compacted, answered):  # noqa: F811
+    filters = Filters(topic_ids=(compacted["broad"].pk,))
+    for query in _word_pairs(compacted)[:4]:
+        common = compacted["queries"][0]
+        _assert_exact(f"{query} -{common}", filters=filters)
+        _assert_exact(f"{query} {common}", filters=filters)
+    assert answered
+    assert all(answered)
+
+
+def test_many_candidates_are_checked_best_first_and_counted_by_estimate(
+    swapped, answered, checked, monkeypatch
+):
+    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
+    monkeypatch.setattr(phrase_ranking, "FIRST_CHECK", 4)
+
+    outcome = _assert_exact('"harbour lighthouse"', k=3)
+
+    assert {result.publication.pk for result in outcome.results} <= set(swapped)
+    assert outcome.count_is_estimate
+    assert outcome.exact_ranking
+    assert 0 < outcome.count <= 40
+    assert sum(checked) < 40  # stopped once the top 3 were proven
+    assert answered == [True]
+
+
+def test_every_candidate_is_checked_when_they_are_few_and_the_count_is_exact(
+    swapped, answered, checked
+):
+    outcome = _assert_exact('"harbour lighthouse"', k=10)
+
+    assert outcome.count == 20
+    assert not outcome.count_is_estimate
+    assert checked == [40]
+    assert answered == [True]
+
+
+def test_with_a_small_budget_the_top_k_found_is_marked_unproven(swapped, monkeypatch):
+    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
+    monkeypatch.setattr(phrase_ranking, "CHECK_BUDGET", 4)
+    ranked = run('"harbour lighthouse"', page_size=10)
+
+    assert len(ranked.results) < 10
+    assert not ranked.exact_ranking
+
+
+def test_documents_changed_since_the_blocks_were_built_hold_the_phrase_as_they_do_now(
+    swapped, answered
+):
+    before = [result.publication.pk for result in run('"harbour lighthouse"').results]
+    gained = list(Publication.objects.exclude(pk__in=before).order_by("-pk")[:2])
+    _retitled(gained, "harbour lighthouse harbour lighthouse")
+    _retitled([Publication.objects.get(pk=before[0])], "lighthouse harbour")
+
+    outcome = _assert_exact('"harbour lighthouse"', k=10)
+
+    found = [result.publication.pk for result in outcome.results]
+    assert {publication.pk for publication in gained} <= set(found)
+    assert before[0] not in found
+    assert outcome.count == 21
+    assert answered == [True, True]
+
+
+def test_without_blocks_a_phrase_is_ranked_from_the_postings(large_corpus, answered):  # noqa: F811
+    query = _word_pairs(large_corpus)[0]
+
+    _assert_exact(query)
+
+    assert answered == [False]
+
+
+def test_a_document_whose_score_fell_since_the_blocks_were_built_is_ranked_as_it_is_now(
+    swapped, answered
+):
+    best = run('"harbour lighthouse"', page_size=3).results[0].publication
+    # Still holding the phrase, but in a title so long that its score falls below the others'.
+    _retitled([best], "harbour lighthouse " + " ".join(f"filler{n}" for n in range(40)))
+
+    outcome = _assert_exact('"harbour lighthouse"', k=3)
+
+    assert best.pk not in {result.publication.pk for result in outcome.results}
+    assert outcome.count == 20
+    assert answered == [True, True]
