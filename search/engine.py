@@ -214,7 +214,14 @@ def _rank(
         ids = _ids(condition, NARROW_FILTER)
         scores = ranking.rescore(ids, {term.id: term.idf for term in terms}, condition)
         return ranking.Ranked(scores[:k], True, ids)
-    return _top(terms, k, condition, filtered=filters.active, listable=not constrained)
+    return _top(
+        terms,
+        k,
+        condition,
+        filtered=filters.active,
+        listable=not constrained,
+        visible_only=not filters.active and not constrained,
+    )
 
 
 def _top(
@@ -224,9 +231,12 @@ def _top(
     *,
     filtered: bool = False,
     listable: bool = False,
+    visible_only: bool = False,
 ) -> ranking.Ranked:
     """From the impact-ordered blocks when they can answer, else from the postings table."""
-    ranked = block_ranking.rank(terms, k, condition, listable=filtered and listable)
+    ranked = block_ranking.rank(
+        terms, k, condition, listable=filtered and listable, visible_only=visible_only
+    )
     return ranked or ranking.rank(terms, k, condition, filtered=filtered)
 
 

@@ -62,7 +62,7 @@ TOP_POSTINGS_SQL = """
 RESCORE_SQL = """
     SELECT c.doc, s.score
       FROM unnest(%(candidates)s::bigint[]) AS c(doc)
-      JOIN search_searchdocument d ON d.publication_id = c.doc
+      {documents}
      CROSS JOIN LATERAL (
            SELECT sum(q.idf * sp.impact) AS score
              FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
@@ -87,7 +87,7 @@ ESSENTIAL_SQL = """
 COMPLETE_SQL = """
     SELECT c.doc, c.partial + coalesce(s.score, 0)
       FROM unnest(%(candidates)s::bigint[], %(partials)s::float8[]) AS c(doc, partial)
-      JOIN search_searchdocument d ON d.publication_id = c.doc
+      {documents}
      CROSS JOIN LATERAL (
            SELECT sum(q.idf * sp.impact) AS score
              FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
@@ -224,7 +224,7 @@ def _complete(candidates, partials, idf, condition) -> dict[int, float]:
         "partials": partials,
     }
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(COMPLETE_SQL.format(where=condition.where()), params)
+        cursor.execute(_with_condition(COMPLETE_SQL, condition), params)
         return dict(cursor.fetchall())
 
 
@@ -281,6 +281,15 @@ def _upper(parts: dict[int, float], floors: dict[int, float], idf: dict[int, flo
     return known + sum(floor for term_id, floor in floors.items() if term_id not in parts)
 
 
+def _with_condition(sql: str, condition: Condition) -> str:
+    """The candidates' documents are read only for a condition to check: fetching hundreds of
+    rows from the documents' heap cost many times the postings probes themselves."""
+    if not condition.sql:
+        return sql.format(documents="", where="TRUE")
+    documents = "JOIN search_searchdocument d ON d.publication_id = c.doc"
+    return sql.format(documents=documents, where=condition.where())
+
+
 def rescore(candidates: list[int], idf: dict[int, float], condition: Condition):
     """Exact scores of these documents (those meeting the condition), best first."""
     if not candidates:
@@ -292,7 +301,7 @@ def rescore(candidates: list[int], idf: dict[int, float], condition: Condition):
         "candidates": candidates,
     }
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(RESCORE_SQL.format(where=condition.where()), params)
+        cursor.execute(_with_condition(RESCORE_SQL, condition), params)
         rows = cursor.fetchall()
     return sorted(rows, key=lambda row: (-row[1], row[0]))
 

@@ -288,3 +288,24 @@ def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypa
         _assert_same_top(found, exact, query)
         holding = len(_exact(query, Filters(), LARGE))  # hundreds to thousands
         assert sum(scored) < holding / 4, query
+
+
+@pytest.mark.parametrize("compact_after", [False, True])
+def test_a_document_dated_in_the_future_is_never_returned_from_the_blocks(
+    compacted, answered, compact_after
+):
+    word = compacted["queries"][3]
+    best = run(word, page_size=3).results[0].publication
+    best.publication_date = datetime.date.today() + datetime.timedelta(days=30)
+    best.save(update_fields=["publication_date"])
+    index_publications([best.pk])  # stale until compacted: scored from the postings
+    if compact_after:
+        blocks.compact()
+
+    outcome = run(word, page_size=10)
+
+    assert best.pk not in {result.publication.pk for result in outcome.results}
+    _assert_same_top(
+        [(r.publication.pk, r.score) for r in outcome.results], _exact(word, Filters(), 10), word
+    )
+    assert all(answered)
