@@ -21,11 +21,11 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from search import blocks
+from search.block_lists import STALE_LIMIT
 from search.filters import Condition
 from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
 
-STALE_LIMIT = 2_000  # documents scored from the postings, past which the blocks are not read
 MAX_TERMS = 63  # one bit each in a 64-bit mask
 MAX_POSTINGS = 3_000_000  # read per query, at most, across its terms
 SCORING_BATCH = 500  # candidates scored per statement
@@ -69,11 +69,16 @@ CHECK_SQL = """
 
 
 def rank(
-    terms: list[Term], k: int, condition: Condition, *, listable: bool, visible_only: bool = False
+    terms: list[Term],
+    k: int,
+    condition: Condition,
+    *,
+    listed: np.ndarray | None = None,
+    visible_only: bool = False,
 ) -> Ranked | None:
     """The exact k best documents meeting the condition, or None when the blocks cannot answer
     (never built, too many documents stale, too many terms, or the read budget ran out).
-    `listable`: the condition is a filter, cheap to list (no phrase or exclusion in it).
+    `listed`: the documents of a filter that is the whole condition (listed_documents()).
     `visible_only`: the condition is the public's visibility alone, so the few documents it
     hides are set aside up front and no candidate's document row needs reading."""
     if not terms or k <= 0 or len(terms) > MAX_TERMS:
@@ -82,7 +87,6 @@ def rank(
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
-        listed = _listed(cursor, condition) if listable else None
         if visible_only:
             cursor.execute(HIDDEN_SQL, {"today": condition.params["today"]})
             search = _Search(cursor, terms, k, Condition(), None)
@@ -93,14 +97,18 @@ def rank(
         return search.run()
 
 
-def _listed(cursor: CursorWrapper, condition: Condition) -> np.ndarray | None:
-    """The ids of a filter's documents when there are few enough to list."""
-    cursor.execute(
-        LISTED_SQL.format(where=condition.where()),
-        {**condition.params, "limit": LISTED_FILTER + 1},
-    )
-    packed, count = cursor.fetchone()
-    return None if count > LISTED_FILTER else np.frombuffer(packed, dtype=">i8").astype(np.int64)
+def listed_documents(condition: Condition) -> np.ndarray | None:
+    """The ids of a filter's documents (a condition with no phrase or exclusion in it), when
+    there are few enough to list: listed once, they serve the ranking and the count."""
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(
+            LISTED_SQL.format(where=condition.where()),
+            {**condition.params, "limit": LISTED_FILTER + 1},
+        )
+        packed, count = cursor.fetchone()
+    if count > LISTED_FILTER:
+        return None
+    return np.frombuffer(packed, dtype=">i8").astype(np.int64)
 
 
 class _Search:

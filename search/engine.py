@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connections
 from django.utils import timezone
 
 from publications.models import Publication
-from search import block_ranking, matching, phrase_ranking, ranking, snippets
+from search import block_lists, block_ranking, matching, phrase_ranking, ranking, snippets
 from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats
@@ -113,11 +114,15 @@ def _word_hits(
     *,
     constrained: bool,
 ) -> _Hits:
-    """Plain words: every document holding any of them matches."""
+    """Plain words: every document holding any of them matches. A filter with nothing else
+    in the condition is listed once, for the ranking and the count."""
     plain = not request.filters.active and not constrained
-    counted = _count(terms, condition, documents, request.filters, plain=plain)
+    listed = None
+    if request.filters.active and not constrained:
+        listed = block_ranking.listed_documents(condition)
+    counted = _count(terms, condition, documents, request.filters, plain=plain, listed=listed)
     if request.sort == "relevance":
-        ranked = _rank(terms, k, condition, request.filters, constrained=constrained)
+        ranked = _rank(terms, k, condition, request.filters, constrained=constrained, listed=listed)
         scored, exact, pool = ranked.scores, ranked.exact, ranked.pool
     else:
         holding = _holding_any(condition, terms)
@@ -206,38 +211,27 @@ def _listing(
 
 
 def _rank(
-    terms: list[Term], k: int, condition: Condition, filters: Filters, *, constrained: bool
-) -> ranking.Ranked:
-    if filters.active and _capped_count(condition, NARROW_FILTER + 1) <= NARROW_FILTER:
-        # A narrow filter: score every document in it exactly, instead of hoping the best
-        # postings overall include some of them.
-        ids = _ids(condition, NARROW_FILTER)
-        scores = ranking.rescore(ids, {term.id: term.idf for term in terms}, condition)
-        return ranking.Ranked(scores[:k], True, ids)
-    return _top(
-        terms,
-        k,
-        condition,
-        filtered=filters.active,
-        listable=not constrained,
-        visible_only=not filters.active and not constrained,
-    )
-
-
-def _top(
     terms: list[Term],
     k: int,
     condition: Condition,
+    filters: Filters,
     *,
-    filtered: bool = False,
-    listable: bool = False,
-    visible_only: bool = False,
+    constrained: bool,
+    listed: np.ndarray | None,
 ) -> ranking.Ranked:
-    """From the impact-ordered blocks when they can answer, else from the postings table."""
-    ranked = block_ranking.rank(
-        terms, k, condition, listable=filtered and listable, visible_only=visible_only
-    )
-    return ranked or ranking.rank(terms, k, condition, filtered=filtered)
+    narrow = None
+    if listed is not None:
+        narrow = listed.tolist() if len(listed) <= NARROW_FILTER else None
+    elif filters.active and _capped_count(condition, NARROW_FILTER + 1) <= NARROW_FILTER:
+        narrow = _ids(condition, NARROW_FILTER)
+    if narrow is not None:
+        # A narrow filter: score every document in it exactly, instead of hoping the best
+        # postings overall include some of them.
+        scores = ranking.rescore(narrow, {term.id: term.idf for term in terms}, condition)
+        return ranking.Ranked(scores[:k], True, narrow)
+    visible_only = not filters.active and not constrained
+    ranked = block_ranking.rank(terms, k, condition, listed=listed, visible_only=visible_only)
+    return ranked or ranking.rank(terms, k, condition, filtered=filters.active)
 
 
 def _joined(first: Condition, second: Condition) -> Condition:
@@ -266,14 +260,24 @@ class _Count:
 
 
 def _count(
-    terms: list[Term], condition: Condition, documents: int, filters: Filters, *, plain: bool
+    terms: list[Term],
+    condition: Condition,
+    documents: int,
+    filters: Filters,
+    *,
+    plain: bool,
+    listed: np.ndarray | None = None,
 ) -> _Count:
     """Exact up to 10,000 when counting is cheap, otherwise an estimate from the document
     frequencies (the chance a document holds any of the terms), scaled by the filters. Plain
-    words with no filter are counted from the postings alone; facets are counted exactly with
-    the matches up to FACET_EXACT_LIMIT of them."""
+    words with no filter are counted from the postings alone, words in a listed filter from the
+    blocks; facets are counted exactly with the matches up to FACET_EXACT_LIMIT of them."""
     term_ids = [term.id for term in terms]
     countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
+    if countable and listed is not None:
+        matches = block_lists.holding_any(term_ids, listed)
+        if matches is not None:
+            return _counted_matches(matches.tolist())
     source = None
     if countable and plain:
         # Counted from the postings alone; the matches are read only when few enough for facets.
@@ -292,6 +296,14 @@ def _count(
         if count <= EXACT_COUNT_LIMIT:
             return _Count(count, False, facets)
     return _estimate(terms, condition, documents, filters)
+
+
+def _counted_matches(matches: list[int]) -> _Count:
+    """The matches are known: their number, and their facets when few enough."""
+    if len(matches) > FACET_EXACT_LIMIT:
+        return _Count(len(matches), False, None)
+    facets = count_facets(_within(Condition(), matches), limit=len(matches) or 1, estimated=False)
+    return _Count(len(matches), False, facets)
 
 
 def _estimate(terms: list[Term], condition: Condition, documents: int, filters: Filters):

@@ -15,7 +15,8 @@ import numpy as np
 from django.db import connections
 
 from search import blocks
-from search.block_ranking import SLACK, STALE_LIMIT
+from search.block_lists import STALE_LIMIT, Lists, read_lists, stale_holding
+from search.block_ranking import SLACK
 from search.filters import Condition
 from search.matching import Constraints, in_order
 from search.ranking import Term, rescore
@@ -29,18 +30,6 @@ CHECK_ALL = 500
 # Past it, candidates are checked best first, at most this many; the count is then estimated.
 CHECK_BUDGET = 640
 FIRST_CHECK = 50
-
-READ_ALL_SQL = """
-    SELECT term_id, documents, impacts FROM search_searchblock
-     WHERE term_id = ANY(%(terms)s::int[])
-"""
-
-# Stale documents (their block entries ignored) that hold every one of the phrases' words.
-STALE_HOLDING_SQL = """
-    SELECT document_id FROM search_searchposting
-     WHERE document_id = ANY(%(stale)s::int[]) AND term_id = ANY(%(required)s::int[])
-     GROUP BY document_id HAVING count(*) = %(count)s
-"""
 
 
 @dataclass
@@ -65,25 +54,15 @@ def rank(
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
-        cursor.execute(READ_ALL_SQL, {"terms": sorted(df)})
-        lists: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-        for term_id, documents, impacts in cursor.fetchall():
-            lists.setdefault(term_id, []).append(
-                (np.frombuffer(documents, dtype=">i8"), np.frombuffer(impacts, dtype=">f4"))
-            )
-        held_stale: list[int] = []
-        if stale:
-            cursor.execute(
-                STALE_HOLDING_SQL, {"stale": stale, "required": required, "count": len(required)}
-            )
-            held_stale = [row[0] for row in cursor.fetchall()]
+        lists = read_lists(cursor, sorted(df))
+        held_stale = stale_holding(cursor, stale, required, len(required))
     idf = {term.id: term.idf for term in terms}
     ranked = _ranked(lists, required, idf, stale, held_stale)
     return _checked(ranked, constraints.ordered, condition, idf, k)
 
 
 def _ranked(
-    lists: dict[int, list[tuple[np.ndarray, np.ndarray]]],
+    lists: Lists,
     required: list[int],
     idf: dict[int, float],
     stale: list[int],

@@ -10,11 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from publications.models import Publication
-from search import block_ranking, blocks, engine
+from publications.models import Publication, PublicationPage
+from search import block_lists, block_ranking, blocks, engine
 from search import terms as terms_module
 from search.bm25 import idf
-from search.filters import Filters, document_condition
+from search.facets import count_facets
+from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats, index_publications
 from search.models import (
     SearchBlock,
@@ -281,7 +282,7 @@ def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypa
         scored.clear()
         terms, _ = resolve_terms(query, current_stats().documents)
 
-        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), listable=False)
+        ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
 
         found = [(doc, score / scale) for doc, score in ranked.scores]
         exact = [(doc, score / scale) for doc, score in _exact(query, Filters(), 10)]
@@ -309,3 +310,56 @@ def test_a_document_dated_in_the_future_is_never_returned_from_the_blocks(
         [(r.publication.pk, r.score) for r in outcome.results], _exact(word, Filters(), 10), word
     )
     assert all(answered)
+
+
+def _matches(query: str, filters: Filters) -> list[int]:
+    """Every document the query matches under the filters, by full BM25F with no limit."""
+    return [doc for doc, _ in _exact(query, filters, 10**6)]
+
+
+@pytest.mark.parametrize("filtered", ["broad topic", "narrow topic", "years"])
+def test_a_filtered_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
+    compacted, monkeypatch, filtered
+):
+    counted_from_blocks: list[bool] = []
+    holding_any = block_lists.holding_any
+
+    def recording(*args):
+        matches = holding_any(*args)
+        counted_from_blocks.append(matches is not None)
+        return matches
+
+    monkeypatch.setattr(block_lists, "holding_any", recording)
+    filters = {
+        "broad topic": Filters(topic_ids=(compacted["broad"].pk,)),
+        "narrow topic": Filters(topic_ids=(compacted["narrow"].pk,)),
+        "years": Filters(published_after=datetime.date(2016, 1, 1)),
+    }[filtered]
+    word = compacted["queries"][3]
+    # Changed since the blocks were built, both inside the filter: one gains the word, one
+    # loses it.
+    holders = set(_matches(word, Filters()))
+    listed = [result.publication for result in run("", page_size=50, filters=filters).results]
+    gaining = next(publication for publication in listed if publication.pk not in holders)
+    losing = run(word, page_size=1, filters=filters).results[0].publication
+    Publication.objects.filter(pk=losing.pk).update(abstract="")
+    PublicationPage.objects.filter(publication=losing).delete()
+    _retitled([gaining], f"{word} gained")
+    _retitled([losing], "Lost it")
+    assert losing.pk not in _matches(word, Filters())
+
+    for query in [word, *(q for q in compacted["queries"][::3] if '"' not in q and "-" not in q)]:
+        outcome = run(query, page_size=10, filters=filters)
+        matches = _matches(query, filters)
+
+        assert outcome.count == len(matches), query
+        assert not outcome.count_is_estimate, query
+        if len(matches) <= engine.FACET_EXACT_LIMIT:
+            expected = count_facets(
+                Condition(["d.publication_id = ANY(%(ids)s)"], {"ids": matches}),
+                limit=len(matches) or 1,
+                estimated=False,
+            )
+            assert outcome.facets.as_dict() == expected.as_dict(), query
+    assert counted_from_blocks
+    assert all(counted_from_blocks)

@@ -1,0 +1,66 @@
+"""Whole posting lists read from the impact-ordered blocks (search/blocks.py): a term's documents
+and impacts in a few rows, for the questions that need every document holding a word rather
+than the best of them (phrase candidates, the matches inside a filter).
+
+The blocks lag behind the postings for documents changed since the last compaction (listed as
+stale): their block entries are dropped here and what they hold now is read from the postings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connections
+from django.db.backends.utils import CursorWrapper
+
+from search import blocks
+from search.replica import search_db
+
+STALE_LIMIT = 2_000  # past this many stale documents, the blocks are not read
+
+READ_ALL_SQL = """
+    SELECT term_id, documents, impacts FROM search_searchblock
+     WHERE term_id = ANY(%(terms)s::int[])
+"""
+
+# Those of these (stale) documents that hold at least `count` of the terms.
+HOLDING_SQL = """
+    SELECT document_id FROM search_searchposting
+     WHERE document_id = ANY(%(documents)s::int[]) AND term_id = ANY(%(terms)s::int[])
+     GROUP BY document_id HAVING count(*) >= %(count)s
+"""
+
+Lists = dict[int, list[tuple[np.ndarray, np.ndarray]]]
+
+
+def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> Lists:
+    """Each term's documents and impacts, block by block (big-endian, as stored)."""
+    cursor.execute(READ_ALL_SQL, {"terms": term_ids})
+    lists: Lists = {}
+    for term_id, documents, impacts in cursor.fetchall():
+        lists.setdefault(term_id, []).append(
+            (np.frombuffer(documents, dtype=">i8"), np.frombuffer(impacts, dtype=">f4"))
+        )
+    return lists
+
+
+def stale_holding(cursor: CursorWrapper, stale: list[int], term_ids: list[int], count: int):
+    """Those stale documents that hold at least `count` of the terms now."""
+    if not stale:
+        return []
+    cursor.execute(HOLDING_SQL, {"documents": stale, "terms": term_ids, "count": count})
+    return [row[0] for row in cursor.fetchall()]
+
+
+def holding_any(term_ids: list[int], among: np.ndarray) -> np.ndarray | None:
+    """Those of the documents `among` (sorted ids) that hold any of the terms, or None when the
+    blocks cannot say (never built, or too many documents stale)."""
+    with connections[search_db()].cursor() as cursor:
+        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        if stale is None:
+            return None
+        lists = read_lists(cursor, term_ids)
+        now = stale_holding(cursor, stale, term_ids, 1)
+    parts = [docs.astype(np.int64) for term_parts in lists.values() for docs, _ in term_parts]
+    held = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    held = np.union1d(np.setdiff1d(held, stale, assume_unique=True), now)
+    return np.intersect1d(among, held, assume_unique=True)
