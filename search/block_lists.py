@@ -8,6 +8,8 @@ stale): their block entries are dropped here and what they hold now is read from
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
@@ -20,6 +22,12 @@ STALE_LIMIT = 2_000  # past this many stale documents, the blocks are not read
 READ_ALL_SQL = """
     SELECT term_id, documents, impacts FROM search_searchblock
      WHERE term_id = ANY(%(terms)s::int[])
+"""
+
+# Indexed but not shown: scheduled publications whose date has not come (drafts are never
+# indexed). Few at any time, read by the date index.
+HIDDEN_SQL = """
+    SELECT publication_id FROM search_searchdocument WHERE publication_date > %(today)s
 """
 
 # Those of these (stale) documents that hold at least `count` of the terms.
@@ -51,16 +59,27 @@ def stale_holding(cursor: CursorWrapper, stale: list[int], term_ids: list[int], 
     return [row[0] for row in cursor.fetchall()]
 
 
-def holding_any(term_ids: list[int], among: np.ndarray) -> np.ndarray | None:
-    """Those of the documents `among` (sorted ids) that hold any of the terms, or None when the
-    blocks cannot say (never built, or too many documents stale)."""
+def hidden_documents(cursor: CursorWrapper, today: datetime.date) -> list[int]:
+    cursor.execute(HIDDEN_SQL, {"today": today})
+    return [row[0] for row in cursor.fetchall()]
+
+
+def holding_any(
+    term_ids: list[int], among: np.ndarray | None = None, *, today: datetime.date | None = None
+) -> np.ndarray | None:
+    """The documents that hold any of the terms: those of `among` (a listed filter's ids), or
+    with `today` every one the public may see then. None when the blocks cannot say (never
+    built, or too many documents stale)."""
     with connections[search_db()].cursor() as cursor:
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
         lists = read_lists(cursor, term_ids)
         now = stale_holding(cursor, stale, term_ids, 1)
+        hidden = hidden_documents(cursor, today) if today else []
     parts = [docs.astype(np.int64) for term_parts in lists.values() for docs, _ in term_parts]
     held = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
     held = np.union1d(np.setdiff1d(held, stale, assume_unique=True), now)
-    return np.intersect1d(among, held, assume_unique=True)
+    if among is not None:
+        held = np.intersect1d(among, held, assume_unique=True)
+    return np.setdiff1d(held, hidden, assume_unique=True) if hidden else held

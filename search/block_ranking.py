@@ -21,7 +21,7 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from search import blocks
-from search.block_lists import STALE_LIMIT
+from search.block_lists import STALE_LIMIT, hidden_documents
 from search.filters import Condition
 from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
@@ -56,12 +56,6 @@ LISTED_SQL = """
              LIMIT %(limit)s) d
 """
 
-# Indexed but not shown: scheduled publications whose date has not come (drafts are never
-# indexed). Few at any time, read by the date index.
-HIDDEN_SQL = """
-    SELECT publication_id FROM search_searchdocument WHERE publication_date > %(today)s
-"""
-
 CHECK_SQL = """
     SELECT d.publication_id FROM search_searchdocument d
      WHERE d.publication_id = ANY(%(candidates)s::bigint[]) AND {where}
@@ -88,9 +82,8 @@ def rank(
         if stale is None:
             return None
         if visible_only:
-            cursor.execute(HIDDEN_SQL, {"today": condition.params["today"]})
             search = _Search(cursor, terms, k, Condition(), None)
-            search.hide([row[0] for row in cursor.fetchall()])
+            search.hide(hidden_documents(cursor, condition.params["today"]))
         else:
             search = _Search(cursor, terms, k, condition, listed)
         search.settle(stale)

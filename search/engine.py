@@ -270,8 +270,8 @@ def _count(
 ) -> _Count:
     """Exact up to 10,000 when counting is cheap, otherwise an estimate from the document
     frequencies (the chance a document holds any of the terms), scaled by the filters. Plain
-    words with no filter are counted from the postings alone, words in a listed filter from the
-    blocks; facets are counted exactly with the matches up to FACET_EXACT_LIMIT of them."""
+    words, alone or in a listed filter, are counted from the blocks' whole lists (else from the
+    postings); facets are counted exactly with the matches up to FACET_EXACT_LIMIT of them."""
     term_ids = [term.id for term in terms]
     countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
     if countable and listed is not None:
@@ -280,6 +280,9 @@ def _count(
             return _counted_matches(matches.tolist())
     source = None
     if countable and plain:
+        held = block_lists.holding_any(term_ids, today=timezone.localdate())
+        if held is not None:
+            return _counted_matches(held.tolist())
         # Counted from the postings alone; the matches are read only when few enough for facets.
         count = matching.count_any(terms, timezone.localdate())
         if count > EXACT_COUNT_LIMIT:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from search.models import SearchQuery
 from search.query import normalise
@@ -34,5 +34,8 @@ def search_log_query(*, text: str, results: int) -> None:
     if not normal:
         return
     results = max(0, min(results, 2**31 - 1))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A reader's answer need not wait for the log to reach the disk: a crash may lose the
+        # last few counts, never the index.
+        cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(LOG_SQL, {"text": normal, "zero": int(results == 0), "results": results})
