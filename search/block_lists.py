@@ -77,9 +77,15 @@ def holding_any(
         lists = read_lists(cursor, term_ids)
         now = stale_holding(cursor, stale, term_ids, 1)
         hidden = hidden_documents(cursor, today) if today else []
-    parts = [docs.astype(np.int64) for term_parts in lists.values() for docs, _ in term_parts]
-    held = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-    held = np.union1d(np.setdiff1d(held, stale, assume_unique=True), now)
+    parts = [docs for term_parts in lists.values() for docs, _ in term_parts]
+    size = 1 + max([int(docs.max()) for docs in parts if len(docs)] + stale + now + [0])
+    # A mark per document id rather than sorting the lists together: linear in the postings.
+    held = np.zeros(size, dtype=bool)
+    for docs in parts:
+        held[docs] = True
+    held[stale] = False
+    held[now] = True
+    held[[doc for doc in hidden if doc < size]] = False
     if among is not None:
-        held = np.intersect1d(among, held, assume_unique=True)
-    return np.setdiff1d(held, hidden, assume_unique=True) if hidden else held
+        return among[held[np.minimum(among, size - 1)] & (among < size)]
+    return np.flatnonzero(held)

@@ -349,8 +349,7 @@ def _by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, N
 def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: bool):
     ids = [publication_id for publication_id, _ in page]
     publications = Publication.objects.published().for_listing().in_bulk(ids)
-    pages = snippets.page_hits(ids, query)
-    highlighted = snippets.snippets(ids, query, pages)
+    pages, highlighted = snippets.highlights(ids, query)
     return [
         Result(
             publications[publication_id],

@@ -8,31 +8,35 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 
-from publications.models import Author, PublicationType, Topic
+from publications.models import PublicationType
 from search.filters import Condition
 from search.replica import search_db
 
 MAX_AUTHORS = 20
 
 # Counted in one pass over at most `facet_limit` documents of the source, with their number;
-# only the leading authors are named (a broad query can touch thousands).
+# only the leading authors are named (a broad query can touch thousands). Names and slugs come
+# with the counts, so the facets cost one round trip.
 FACETS_SQL = """
     WITH m AS MATERIALIZED (
         SELECT d.type, d.publication_date, d.topic_ids, d.author_ids
           FROM {source}
          LIMIT %(facet_limit)s
     )
-    SELECT 'count', '', count(*) FROM m
+    SELECT 'count', '', '', '', count(*) FROM m
     UNION ALL
-    SELECT 'topic', t::text, count(*) FROM m CROSS JOIN unnest(m.topic_ids) t GROUP BY t
+    SELECT 'topic', tp.id::text, tp.name, tp.slug, c.n
+      FROM (SELECT t, count(*) AS n FROM m CROSS JOIN unnest(m.topic_ids) t GROUP BY t) c
+      JOIN publications_topic tp ON tp.id = c.t
     UNION ALL
-    (SELECT 'author', au.id::text, count(*)
+    (SELECT 'author', au.id::text, au.name, au.slug, count(*)
        FROM m CROSS JOIN unnest(m.author_ids) a JOIN publications_author au ON au.id = a
-      GROUP BY au.id, au.name ORDER BY count(*) DESC, au.name LIMIT %(max_authors)s)
+      GROUP BY au.id, au.name, au.slug ORDER BY count(*) DESC, au.name LIMIT %(max_authors)s)
     UNION ALL
-    SELECT 'type', m.type, count(*) FROM m GROUP BY m.type
+    SELECT 'type', m.type, '', '', count(*) FROM m GROUP BY m.type
     UNION ALL
-    SELECT 'year', extract(year FROM m.publication_date)::int::text, count(*) FROM m GROUP BY 2
+    SELECT 'year', extract(year FROM m.publication_date)::int::text, '', '', count(*)
+      FROM m GROUP BY 2
 """
 
 
@@ -67,11 +71,14 @@ def counted_facets(source: str, params: dict, *, limit: int, estimated: bool) ->
         cursor.execute(sql, {**params, "facet_limit": limit, "max_authors": MAX_AUTHORS})
         rows = cursor.fetchall()
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for facet, key, count in rows:
+    named: dict[str, list[dict]] = defaultdict(list)
+    for facet, key, name, slug, count in rows:
         counts[facet][key] = count
+        if facet in ("topic", "author"):
+            named[facet].append({"slug": slug, "name": name, "count": count})
     facets = Facets(
-        topics=_named(Topic.objects, counts["topic"]),
-        authors=_named(Author.objects, counts["author"]),
+        topics=_by_count_and_name(named["topic"]),
+        authors=_by_count_and_name(named["author"]),
         types=[
             {"key": key, "label": PublicationType(key).label, "count": count}
             for key, count in _by_count(counts["type"])
@@ -86,14 +93,7 @@ def counted_facets(source: str, params: dict, *, limit: int, estimated: bool) ->
     return counts["count"][""], facets
 
 
-def _named(manager, counts: dict[str, int]) -> list[dict]:
-    ids = [int(key) for key in counts]
-    names = {row["id"]: row for row in manager.filter(id__in=ids).values("id", "name", "slug")}
-    items = [
-        {"slug": names[int(key)]["slug"], "name": names[int(key)]["name"], "count": count}
-        for key, count in counts.items()
-        if int(key) in names
-    ]
+def _by_count_and_name(items: list[dict]) -> list[dict]:
     return sorted(items, key=lambda item: (-item["count"], item["name"]))
 
 

@@ -7,8 +7,6 @@ and only then do the markers become our own <mark> tags.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db import connections
 from django.utils.html import escape
 
@@ -23,57 +21,45 @@ HEADLINE_OPTIONS = (
     "MaxFragments=2, MaxWords=30, MinWords=12"
 )
 
-PAGES_SQL = """
-    SELECT p.document_id, p.number
-      FROM search_searchpage p
-     WHERE p.document_id = ANY(%(ids)s) AND p.vector @@ %(query)s::tsquery
-     ORDER BY p.document_id, ts_rank_cd(p.vector, %(query)s::tsquery) DESC, p.number
-"""
-
-SNIPPETS_SQL = f"""
+# In one statement: each document's matching pages ranked, the best five kept, and the headline
+# built from the best page (or, with no page matching, the abstract).
+HIGHLIGHTS_SQL = f"""
+    WITH ranked AS (
+        SELECT p.document_id, p.number,
+               row_number() OVER (PARTITION BY p.document_id
+                                  ORDER BY ts_rank_cd(p.vector, %(query)s::tsquery) DESC,
+                                           p.number) AS place
+          FROM search_searchpage p
+         WHERE p.document_id = ANY(%(ids)s) AND p.vector @@ %(query)s::tsquery
+    )
     SELECT d.publication_id,
+           ARRAY(SELECT r.number FROM ranked r
+                  WHERE r.document_id = d.publication_id AND r.place <= {MAX_PAGES_PER_RESULT}
+                  ORDER BY r.place),
            ts_headline('{CONFIG}',
                        regexp_replace(
                            left(coalesce(p.text, d.abstract), {SNIPPET_SOURCE_CHARACTERS}),
                            '[{START}{STOP}{GAP}]', ' ', 'g'),
                        %(query)s::tsquery, %(options)s)
       FROM search_searchdocument d
-      LEFT JOIN unnest(%(page_ids)s::int[], %(page_numbers)s::int[]) AS best(id, number)
-        ON best.id = d.publication_id
+      LEFT JOIN ranked best ON best.document_id = d.publication_id AND best.place = 1
       LEFT JOIN search_searchpage p
         ON p.document_id = d.publication_id AND p.number = best.number
      WHERE d.publication_id = ANY(%(ids)s)
 """
 
 
-def page_hits(ids: list[int], query: str) -> dict[int, list[int]]:
-    """For each document, up to five pages that match best, best first."""
+def highlights(ids: list[int], query: str) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """For each document, up to five pages that match best (best first), and its snippet: safe
+    HTML, escaped text with our <mark> tags around the matched words."""
     if not ids or not query:
-        return {}
-    pages: dict[int, list[int]] = defaultdict(list)
+        return {}, {}
+    params = {"ids": ids, "query": query, "options": HEADLINE_OPTIONS}
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(PAGES_SQL, {"ids": ids, "query": query})
-        for document_id, number in cursor.fetchall():
-            if len(pages[document_id]) < MAX_PAGES_PER_RESULT:
-                pages[document_id].append(number)
-    return pages
-
-
-def snippets(ids: list[int], query: str, pages: dict[int, list[int]]) -> dict[int, str]:
-    """Safe HTML per document: escaped text, our <mark> tags around the matched words."""
-    if not ids or not query:
-        return {}
-    best = {document_id: numbers[0] for document_id, numbers in pages.items() if numbers}
-    params = {
-        "ids": ids,
-        "query": query,
-        "options": HEADLINE_OPTIONS,
-        "page_ids": list(best),
-        "page_numbers": list(best.values()),
-    }
-    with connections[search_db()].cursor() as cursor:
-        cursor.execute(SNIPPETS_SQL, params)
-        return {document_id: to_html(headline) for document_id, headline in cursor.fetchall()}
+        cursor.execute(HIGHLIGHTS_SQL, params)
+        rows = cursor.fetchall()
+    pages = {document_id: numbers for document_id, numbers, _ in rows if numbers}
+    return pages, {document_id: to_html(headline) for document_id, _, headline in rows}
 
 
 def to_html(headline: str) -> str:
