@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection
 
 from search.models import SearchQuery
 from search.query import normalise
@@ -10,11 +10,14 @@ from search.query import normalise
 MAX_LOGGED_CHARACTERS = SearchQuery._meta.get_field("text").max_length
 
 # One statement, so concurrent searches for the same words neither race nor fail on the
-# unique text: the first inserts, the others add to its counts.
+# unique text: the first inserts, the others add to its counts. Its commit does not wait for
+# the disk (synchronous_commit off for this transaction alone): a reader's answer need not, and
+# a crash may lose the last few counts, never the index.
 LOG_SQL = """
     INSERT INTO search_searchquery AS q
            (text, searches, zero_results, last_results, last_searched_at)
-    VALUES (%(text)s, 1, %(zero)s, %(results)s, now())
+    SELECT %(text)s, 1, %(zero)s, %(results)s, now()
+      FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous
         ON CONFLICT (text) DO UPDATE
        SET searches = q.searches + 1,
            zero_results = q.zero_results + EXCLUDED.zero_results,
@@ -34,8 +37,5 @@ def search_log_query(*, text: str, results: int) -> None:
     if not normal:
         return
     results = max(0, min(results, 2**31 - 1))
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A reader's answer need not wait for the log to reach the disk: a crash may lose the
-        # last few counts, never the index.
-        cursor.execute("SET LOCAL synchronous_commit = off")
+    with connection.cursor() as cursor:
         cursor.execute(LOG_SQL, {"text": normal, "zero": int(results == 0), "results": results})

@@ -96,3 +96,17 @@ def test_the_api_and_the_page_log_first_pages_of_searches_with_words(client):
     client.get("/api/search?q=tariffs&page=0")  # refused: not a search
 
     assert logged() == {"tariffs": (2, 0, 3), "nothingmatchesthis": (1, 1, 0)}
+
+
+@pytest.mark.django_db
+def test_logging_a_search_commits_without_waiting_for_the_disk():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        before = cursor.fetchone()[0]
+        search_log_query(text="tariffs", results=3)
+        # Set for the logging transaction alone (here the test's own, still open).
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        during = cursor.fetchone()[0]
+
+    assert (before, during) == ("on", "off")
+    assert logged() == {"tariffs": (1, 0, 3)}
