@@ -27,7 +27,7 @@ from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
 
 MAX_TERMS = 63  # one bit each in a 64-bit mask
-MAX_POSTINGS = 3_000_000  # read per query, at most, across its terms
+MAX_POSTINGS = 200_000  # read per query, at most, across its terms: then the best effort
 SCORING_BATCH = 500  # candidates scored per statement
 MAX_SCORED = 4_000  # before the lists are read further instead
 # Before candidates are scored from the postings (a probe per candidate and term missing from
@@ -128,6 +128,10 @@ class _Search:
         self.postings = 0
         self.listed = listed
         self.hidden = False  # some documents were hidden (closed before any was read)
+        # Arrays indexed by document id, as large as the largest id at once: grown as blocks
+        # arrived, they were copied again and again.
+        cursor.execute("SELECT coalesce(max(publication_id), 0) FROM search_searchdocument")
+        self._grow(cursor.fetchone()[0] + 1)
         if listed is not None:
             self._grow(int(listed.max(initial=0)) + 1)
             self.closed[:] = True
@@ -172,7 +176,7 @@ class _Search:
                 if not complete[order].all() and self._read_to_the_end(open_[order]):
                     continue
             elif self.postings > MAX_POSTINGS:
-                return None
+                return self._best_effort(open_, upper)
             else:
                 self._read_deeper()
                 continue
@@ -286,11 +290,19 @@ class _Search:
         )
         return {row[0] for row in self.cursor.fetchall()}
 
-    def _answer(self) -> Ranked:
+    def _answer(self, *, exact: bool = True) -> Ranked:
         best = sorted(self.known.items(), key=lambda item: (-item[1], item[0]))
         # The top k in double precision, from the postings (single-precision ties reordered).
         top = rescore([doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition())
-        return Ranked(top, True, [doc for doc, _ in best[:FACET_POOL]])
+        return Ranked(top, exact, [doc for doc, _ in best[:FACET_POOL]])
+
+    def _best_effort(self, open_: np.ndarray, upper: np.ndarray) -> Ranked:
+        """The read budget ran out before the proof (long lists of nearly equal impacts, as
+        words in most short documents have): the candidates with the highest upper bounds are
+        scored, and the best of all scored is the answer, marked unproven."""
+        order = _best(upper, SCORING_BATCH)
+        self._score(open_[order], np.zeros(len(order), dtype=bool))
+        return self._answer(exact=False)
 
     def _idf_by_term(self) -> dict[int, float]:
         return {term.id: term.idf for term in self.terms}

@@ -371,3 +371,21 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
             assert outcome.facets.as_dict() == expected.as_dict(), query
     assert counted_from_blocks
     assert all(counted_from_blocks)
+
+
+def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
+    compacted, answered, monkeypatch
+):
+    monkeypatch.setattr(block_ranking, "MAX_POSTINGS", 10)
+    query = compacted["queries"][5]  # twelve words, common ones among them
+
+    outcome = run(query, page_size=10)
+
+    assert answered == [True]
+    assert not outcome.exact_ranking
+    found = [(r.publication.pk, r.score) for r in outcome.results]
+    assert len(found) == 10
+    exact = dict(_exact(query, Filters(), 10**6))
+    # Unproven, yet every score is the document's own and the order is by score.
+    assert [score for _, score in found] == pytest.approx([exact[doc] for doc, _ in found])
+    assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
