@@ -122,3 +122,17 @@ def index_in_batches(ids: Sequence[int], batch: int = 1_000) -> None:
     with bulk_indexing():
         for start in range(0, len(ids), batch):
             index_publications(ids[start : start + batch])
+
+
+def answers_recorded(monkeypatch, module, name: str) -> list[bool]:
+    """Whether each call of module.name answered (returned something other than None)."""
+    calls: list[bool] = []
+    original = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(module, name, recording)
+    return calls

@@ -26,7 +26,7 @@ from search.models import (
 )
 from search.tasks import compact_blocks
 from search.terms import resolve_terms
-from tests.search.indexed import run
+from tests.search.indexed import answers_recorded, run
 from tests.search.test_ranking import LARGE, _assert_same_top, _exact, large_corpus  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def answered(monkeypatch) -> list[bool]:
     """Whether the blocks answered each ranking (False: the postings table did)."""
-    calls: list[bool] = []
-    rank = block_ranking.rank
-
-    def recording(*args, **kwargs):
-        ranked = rank(*args, **kwargs)
-        calls.append(ranked is not None)
-        return ranked
-
-    monkeypatch.setattr(block_ranking, "rank", recording)
-    return calls
+    return answers_recorded(monkeypatch, block_ranking, "rank")
 
 
 @pytest.fixture
@@ -321,15 +312,7 @@ def _matches(query: str, filters: Filters) -> list[int]:
 def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
     compacted, monkeypatch, filtered
 ):
-    counted_from_blocks: list[bool] = []
-    holding_any = block_lists.holding_any
-
-    def recording(*args, **kwargs):
-        matches = holding_any(*args, **kwargs)
-        counted_from_blocks.append(matches is not None)
-        return matches
-
-    monkeypatch.setattr(block_lists, "holding_any", recording)
+    counted_from_blocks = answers_recorded(monkeypatch, block_lists, "holding_any")
     filters = {
         "none": Filters(),
         "broad topic": Filters(topic_ids=(compacted["broad"].pk,)),

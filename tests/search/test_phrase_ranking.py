@@ -14,7 +14,7 @@ from search.indexing import current_stats
 from search.query import parse
 from search.ranking import exact_scores
 from search.terms import resolve_terms
-from tests.search.indexed import run
+from tests.search.indexed import answers_recorded, run
 from tests.search.test_blocks import _retitled, compacted  # noqa: F401 - fixtures
 from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401
 
@@ -24,16 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def answered(monkeypatch) -> list[bool]:
     """Whether the blocks answered each phrase query (False: the older path did)."""
-    calls: list[bool] = []
-    rank = phrase_ranking.rank
-
-    def recording(*args, **kwargs):
-        ranked = rank(*args, **kwargs)
-        calls.append(ranked is not None)
-        return ranked
-
-    monkeypatch.setattr(phrase_ranking, "rank", recording)
-    return calls
+    return answers_recorded(monkeypatch, phrase_ranking, "rank")
 
 
 @pytest.fixture
