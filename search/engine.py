@@ -141,10 +141,10 @@ def _phrase_hits(
     k: int,
     documents: int,
 ) -> _Hits:
-    """Phrases: documents holding all their words are the candidates (the intersection of
-    their postings); word order, which only the text knows, is checked on candidates alone. On
-    all of them when they are few enough (exact); otherwise in the order they are shown until a
-    page is full."""
+    """Phrases: documents holding all their words are the candidates; word order, which only
+    the text knows, is checked on candidates alone. Ranked from the blocks when they can answer
+    (phrase_ranking); otherwise the candidates are the intersection of the words' postings, all
+    checked when they are few enough (exact), else in the order shown until a page is full."""
     if request.sort == "relevance":
         ranked = phrase_ranking.rank(terms, required, condition, k)
         if ranked is not None:
@@ -274,15 +274,12 @@ def _count(
     postings); facets are counted exactly with the matches up to FACET_EXACT_LIMIT of them."""
     term_ids = [term.id for term in terms]
     countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
-    if countable and listed is not None:
-        matches = block_lists.holding_any(term_ids, listed)
+    if countable and (plain or listed is not None):
+        matches = block_lists.holding_any(term_ids, listed, today=timezone.localdate())
         if matches is not None:
             return _counted_matches(matches.tolist())
     source = None
     if countable and plain:
-        held = block_lists.holding_any(term_ids, today=timezone.localdate())
-        if held is not None:
-            return _counted_matches(held.tolist())
         # Counted from the postings alone; the matches are read only when few enough for facets.
         count = matching.count_any(terms, timezone.localdate())
         if count > EXACT_COUNT_LIMIT:
