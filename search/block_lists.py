@@ -65,27 +65,28 @@ def hidden_documents(cursor: CursorWrapper, today: datetime.date) -> list[int]:
 
 
 def holding_any(
-    term_ids: list[int], among: np.ndarray | None = None, *, today: datetime.date | None = None
+    term_ids: list[int], among: np.ndarray | None, *, today: datetime.date
 ) -> np.ndarray | None:
-    """The documents that hold any of the terms: those of `among` (a listed filter's ids), or
-    with `today` every one the public may see then. None when the blocks cannot say (never
-    built, or too many documents stale)."""
+    """The documents the public may see today that hold any of the terms; only those of
+    `among` when given (a listed filter's ids, which leave the hidden out already). None when
+    the blocks cannot say (never built, or too many documents stale)."""
     with connections[search_db()].cursor() as cursor:
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
         lists = read_lists(cursor, term_ids)
         now = stale_holding(cursor, stale, term_ids, 1)
-        hidden = hidden_documents(cursor, today) if today else []
+        hidden = hidden_documents(cursor, today) if among is None else []
     parts = [docs for term_parts in lists.values() for docs, _ in term_parts]
-    size = 1 + max([int(docs.max()) for docs in parts if len(docs)] + stale + now + [0])
+    size = 1 + max([int(docs.max()) for docs in parts if len(docs)] + stale + now + hidden + [0])
     # A mark per document id rather than sorting the lists together: linear in the postings.
     held = np.zeros(size, dtype=bool)
     for docs in parts:
         held[docs] = True
     held[stale] = False
     held[now] = True
-    held[[doc for doc in hidden if doc < size]] = False
-    if among is not None:
-        return among[held[np.minimum(among, size - 1)] & (among < size)]
-    return np.flatnonzero(held)
+    held[hidden] = False
+    if among is None:
+        return np.flatnonzero(held)
+    inside = among[among < size]
+    return inside[held[inside]]

@@ -73,9 +73,10 @@ def counted_facets(source: str, params: dict, *, limit: int, estimated: bool) ->
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     named: dict[str, list[dict]] = defaultdict(list)
     for facet, key, name, slug, count in rows:
-        counts[facet][key] = count
         if facet in ("topic", "author"):
             named[facet].append({"slug": slug, "name": name, "count": count})
+        else:
+            counts[facet][key] = count
     facets = Facets(
         topics=_by_count_and_name(named["topic"]),
         authors=_by_count_and_name(named["author"]),
