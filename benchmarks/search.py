@@ -186,13 +186,13 @@ def _progress(total: int):
 
 def query_mix(vocabulary) -> list[tuple[str, dict]]:
     """The fixed mix: (class, request parameters), the same every run."""
-    from publications.models import Publication, Topic
+    from publications.models import Topic
 
     rng = random.Random(2024)
     ranked = words_by_frequency(vocabulary.words)
     mid = lambda: ranked[rng.randint(100, 2_000) - 1]  # noqa: E731 - a sampler, inline
-    titles = list(Publication.objects.order_by("?").values_list("title", flat=True)[:20])
-    topics = list(Topic.objects.values_list("slug", flat=True))
+    titles = sample_titles(20)
+    topics = list(Topic.objects.order_by("slug").values_list("slug", flat=True))
     mix = []
     for n in range(20):
         mix.append(("one word", {"q": mid()}))
@@ -217,6 +217,19 @@ def query_mix(vocabulary) -> list[tuple[str, dict]]:
     for n in range(10):
         mix.append(("no hit", {"q": f"zzqx{n}vwk"}))
     return mix
+
+
+def sample_titles(count: int) -> list[str]:
+    """Titles of publications picked by a seeded generator: the phrase queries are the same
+    every run on the same corpus (ORDER BY random() made each run's phrases its own)."""
+    from django.db.models import Max, Min
+
+    from publications.models import Publication
+
+    bounds = Publication.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    picked = random.Random(7).sample(range(bounds["low"], bounds["high"] + 1), count * 4)
+    found = dict(Publication.objects.filter(pk__in=picked).values_list("pk", "title"))
+    return [found[pk] for pk in picked if pk in found][:count]
 
 
 def words_by_frequency(words: list[str]) -> list[str]:
