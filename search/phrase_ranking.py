@@ -68,8 +68,9 @@ def _ranked(
     stale: list[int],
     held_stale: list[int],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every candidate and its score, best first (ties by id): from the blocks, stale documents
-    from the postings (their block entries, written before their last change, are ignored)."""
+    """Every candidate and its score, best first (ties by id) as far as the checks can go: from
+    the blocks, stale documents from the postings (their block entries, written before their
+    last change, are ignored)."""
     size = 1 + max(
         [int(docs.max()) for parts in lists.values() for docs, _ in parts if len(docs)]
         + stale
@@ -92,8 +93,24 @@ def _ranked(
         exact = rescore(held_stale, idf, Condition())
         candidates = np.concatenate([candidates, [doc for doc, _ in exact]]).astype(np.int64)
         scores = np.concatenate([scores, [value for _, value in exact]])
-    order = np.lexsort((candidates, -scores))
+    order = _best_first(
+        candidates, scores, CHECK_ALL if len(candidates) <= CHECK_ALL else CHECK_BUDGET
+    )
     return candidates[order], scores[order]
+
+
+def _best_first(candidates: np.ndarray, scores: np.ndarray, checkable: int) -> np.ndarray:
+    """An order of every candidate whose first `checkable` + 1 are the best (by score, then
+    id); the rest follow unordered. A word in every document makes every document a candidate,
+    and sorting them all cost more than everything else the phrase did."""
+    if len(candidates) <= checkable + 1:
+        return np.lexsort((candidates, -scores))
+    # Everything scoring at least the (checkable + 1)-th best, ties included, sorted.
+    threshold = np.partition(scores, len(scores) - checkable - 1)[len(scores) - checkable - 1]
+    head = np.flatnonzero(scores >= threshold)
+    head = head[np.lexsort((candidates[head], -scores[head]))]
+    tail = np.flatnonzero(scores < threshold)
+    return np.concatenate([head, tail])
 
 
 def _checked(

@@ -5,6 +5,7 @@ older path whenever the blocks cannot answer."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from publications.models import Publication
@@ -112,6 +113,33 @@ def test_many_candidates_are_checked_best_first_and_counted_by_estimate(
     assert 0 < outcome.count <= 40
     assert sum(checked) < 40  # stopped once the top 3 were proven
     assert answered == [True]
+
+
+def test_past_the_budget_only_the_candidates_it_can_check_are_put_in_order(
+    swapped, answered, monkeypatch
+):
+    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
+    monkeypatch.setattr(phrase_ranking, "FIRST_CHECK", 4)
+    monkeypatch.setattr(phrase_ranking, "CHECK_BUDGET", 12)
+
+    outcome = _assert_exact('"harbour lighthouse"', k=3)
+
+    assert outcome.exact_ranking
+    assert answered == [True]
+
+
+@pytest.mark.parametrize("checkable", [0, 3, 10, 49, 50])
+def test_the_candidates_checkable_come_first_in_the_order_a_full_sort_gives(checkable):
+    rng = np.random.default_rng(checkable)
+    candidates = rng.permutation(1_000)[:50]
+    scores = rng.integers(0, 8, size=50).astype(float)  # many ties, broken by id
+
+    order = phrase_ranking._best_first(candidates, scores, checkable)
+
+    full = np.lexsort((candidates, -scores))
+    head = min(checkable + 1, 50)
+    assert candidates[order][:head].tolist() == candidates[full][:head].tolist()
+    assert sorted(order.tolist()) == list(range(50))
 
 
 def test_every_candidate_is_checked_when_they_are_few_and_the_count_is_exact(
