@@ -82,6 +82,30 @@ def test_a_benchmark_without_results_says_how_to_get_them(results):
     ]
 
 
+def test_the_extraction_pipeline_is_set_beside_pypdf_alone_and_one_process(tmp_path):
+    rows_in = [
+        ("pypdf called directly", 1, 100.0),
+        ("pypdf called directly", 2, 200.0),
+        ("pipeline (Celery worker), drafts", 1, 90.0),
+        ("pipeline (Celery worker), drafts", 2, 170.0),
+        ("pipeline (Celery worker), published", 1, 70.0),
+        ("pipeline (Celery worker), published", 2, 120.0),
+    ]
+    with (tmp_path / "extraction.csv").open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["what", "processes", "pages_per_s", "pages_per_cpu_s", "peak_mb", "note"])
+        writer.writerows((what, n, rate, rate, 90, "") for what, n, rate in rows_in)
+
+    rows = [row for row in summary_rows(tmp_path) if row.target]
+
+    assert [(row.measure, row.figure, row.met) for row in rows] == [
+        ("pipeline (Celery worker), drafts: share of pypdf's pages/s, 1 process", "0.90", True),
+        ("pipeline (Celery worker), drafts: 2 processes against 1", "1.89x", True),
+        ("pipeline (Celery worker), published: share of pypdf's pages/s, 1 process", "0.70", False),
+        ("pipeline (Celery worker), published: 2 processes against 1", "1.71x", False),
+    ]
+
+
 def test_summary_is_written_as_markdown_and_csv(results):
     rows = summary_rows(results)
     write_summary(rows, results)
