@@ -49,8 +49,9 @@ def document_condition(
     filters: Filters, phrases: list[str] | tuple[str, ...] = (), excluded: list[str] | tuple = ()
 ) -> Condition:
     """Visible to the public, within the filters, and meeting the query's constraints."""
+    date = _date_column(filters)
     condition = Condition(
-        ["d.status <> 'draft'", "d.publication_date <= %(today)s"],
+        ["d.status <> 'draft'", f"{date} <= %(today)s"],
         {"today": timezone.localdate()},
     )
     if filters.impossible:
@@ -65,10 +66,10 @@ def document_condition(
         condition.sql.append("d.type = ANY(%(types)s)")
         condition.params["types"] = list(filters.types)
     if filters.published_after:
-        condition.sql.append("d.publication_date >= %(after)s")
+        condition.sql.append(f"{date} >= %(after)s")
         condition.params["after"] = filters.published_after
     if filters.published_before:
-        condition.sql.append("d.publication_date <= %(before)s")
+        condition.sql.append(f"{date} <= %(before)s")
         condition.params["before"] = filters.published_before
     if phrases:
         checked = phrase_condition(phrases, "phrase")
@@ -79,6 +80,18 @@ def document_condition(
         condition.sql.extend(checked.sql)
         condition.params.update(checked.params)
     return condition
+
+
+def _date_column(filters: Filters) -> str:
+    """The date as the condition compares it. Under a topic or author filter, the dates are
+    checked on the rows that filter's index finds (as an expression, the date index cannot be
+    offered): given both, PostgreSQL intersected the topic's few thousand rows with a bitmap of
+    every publication in the date range, at 1,000,000 publications hundreds of thousands."""
+    return (
+        "(d.publication_date + 0)"
+        if filters.topic_ids or filters.author_ids
+        else "d.publication_date"
+    )
 
 
 # A document's own vector keeps word positions only up to 16,383 (stop words count too), and
