@@ -286,16 +286,21 @@ def _count(
             return _estimate(terms, condition, documents, filters)
         if count > FACET_EXACT_LIMIT:
             return _Count(count, False, None)
+    # A listed filter's size is known: no need to count its documents again.
+    filtered = len(listed) if listed is not None else None
     if countable:
         source = matching.holding_any_source(condition)
-    elif filters.active and _capped_count(condition, EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT:
+    elif (
+        filters.active
+        and _filter_size(condition, filtered, cap=EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT
+    ):
         source = f"search_searchdocument d WHERE {_holding_any(condition, terms).where()}"
     if source is not None:
         params = {**condition.params, "term_ids": term_ids}
         count, facets = counted_facets(source, params, limit=EXACT_COUNT_LIMIT + 1, estimated=False)
         if count <= EXACT_COUNT_LIMIT:
             return _Count(count, False, facets)
-    return _estimate(terms, condition, documents, filters)
+    return _estimate(terms, condition, documents, filters, filtered)
 
 
 def _counted_matches(matches: list[int]) -> _Count:
@@ -306,15 +311,27 @@ def _counted_matches(matches: list[int]) -> _Count:
     return _Count(len(matches), False, facets)
 
 
-def _estimate(terms: list[Term], condition: Condition, documents: int, filters: Filters):
+def _estimate(
+    terms: list[Term],
+    condition: Condition,
+    documents: int,
+    filters: Filters,
+    filtered: int | None = None,
+):
     miss = 1.0
     for term in terms:
         miss *= 1 - min(term.df, documents) / max(documents, 1)
     estimate = documents * (1 - miss)
     if filters.active:
-        estimate *= min(1.0, _capped_count(condition, EXACT_COUNT_LIMIT) / max(documents, 1))
+        size = _filter_size(condition, filtered, cap=EXACT_COUNT_LIMIT)
+        estimate *= min(1.0, size / max(documents, 1))
     count = max(int(estimate), EXACT_COUNT_LIMIT + 1 if not filters.active else 0)
     return _Count(count, True, None)
+
+
+def _filter_size(condition: Condition, known: int | None, *, cap: int) -> int:
+    """How many documents the filter holds (counted up to `cap` unless already known)."""
+    return known if known is not None else _capped_count(condition, cap)
 
 
 def _capped_count(condition: Condition, cap: int) -> int:

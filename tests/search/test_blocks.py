@@ -373,3 +373,36 @@ def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
     expected = [exact[doc] for doc, _ in found]
     assert [score for _, score in found] == pytest.approx(expected, abs=1e-4)
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+
+
+@pytest.mark.parametrize("exact_limit", [10_000, 3])
+def test_a_listed_filter_is_not_counted_again_for_words_too_common_to_count(
+    compacted, monkeypatch, exact_limit
+):
+    # Too common for the blocks' count: counted in SQL over the filter (few enough documents)
+    # or estimated from the filter's size, which the listing already knows.
+    monkeypatch.setattr(engine, "COUNTABLE_POSTINGS", 0)
+    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
+    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", exact_limit)
+    filters = Filters(topic_ids=(compacted["broad"].pk,))
+    listed = len(_matches_filter(filters))
+    counted = answers_recorded(monkeypatch, engine, "_capped_count")
+    word = compacted["queries"][3]
+
+    outcome = run(word, page_size=10, filters=filters)
+
+    assert counted == []
+    matches = _matches(word, filters)
+    if exact_limit >= len(matches):
+        assert (outcome.count, outcome.count_is_estimate) == (len(matches), False)
+    else:
+        assert outcome.count_is_estimate
+        assert 0 < outcome.count <= listed
+
+
+def _matches_filter(filters: Filters) -> list[int]:
+    condition = document_condition(filters)
+    with connection.cursor() as cursor:
+        listing = "SELECT d.publication_id FROM search_searchdocument d WHERE {where}"
+        cursor.execute(listing.format(where=condition.where()), condition.params)
+        return [row[0] for row in cursor.fetchall()]

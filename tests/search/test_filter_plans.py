@@ -22,11 +22,8 @@ def _plan(filters: Filters) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(
-            "EXPLAIN SELECT d.publication_id FROM search_searchdocument d "
-            f"WHERE {condition.where()}",
-            condition.params,
-        )
+        listing = "EXPLAIN SELECT d.publication_id FROM search_searchdocument d WHERE {where}"
+        cursor.execute(listing.format(where=condition.where()), condition.params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
