@@ -4,8 +4,9 @@ API over a fixed mix of queries, index size, build time, and top-10 agreement wi
     .venv/bin/python benchmarks/search.py [--sizes 10k,100k,1m] [--rebuild]
 
 Each corpus lives in its own database of a PostgreSQL kept under var/bench/ and is reused by
-later runs. Prints a Markdown table and writes benchmarks/results/search.{md,csv}. It measures;
-it asserts nothing.
+later runs. Prints a Markdown table and writes benchmarks/results/search.{md,csv,json}; a run of
+some sizes keeps the last figures of the others (each row says when it was measured). It
+measures; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
 RESULTS = BASE_DIR / "benchmarks" / "results"
+RESULTS_JSON = RESULTS / "search.json"
 REPEATS = 3
 CLASSES = ["one word", "two words", "phrase", "rare word", "common word", "12-word question",
            "filters + query", "no hit"]  # fmt: skip
@@ -46,7 +48,19 @@ def main() -> None:
         command = [sys.executable, __file__, "--one", size, *rebuild]
         output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
         rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
-    report(rows)
+    report(merged(rows))
+
+
+def merged(rows: list[dict]) -> list[dict]:
+    """These rows, stamped with the time, and the last rows of the sizes not run this time."""
+    from benchmarks.summary import publications
+
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    kept = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else []
+    run = {row["size"] for row in rows}
+    rows = [*(row for row in kept if row["size"] not in run),
+            *({**row, "measured": now} for row in rows)]  # fmt: skip
+    return sorted(rows, key=lambda row: publications(row["size"]))
 
 
 def start_bench_postgres() -> str:
@@ -335,7 +349,7 @@ def summarise(service, api) -> dict:
 def report(rows: list[dict]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     head = ["size", "postings", "index MB", "load s", "index s", "service p50/p95/p99 ms",
-            "API p50/p95/p99 ms", "max ms", "top-10 overlap"]  # fmt: skip
+            "API p50/p95/p99 ms", "max ms", "top-10 overlap", "measured"]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         lines.append("| " + " | ".join([
@@ -343,7 +357,7 @@ def report(rows: list[dict]) -> None:
             str(row["index_s"]),
             f"{row['service_p50']} / {row['service_p95']} / {row['service_p99']}",
             f"{row['api_p50']} / {row['api_p95']} / {row['api_p99']}",
-            str(row["max_ms"]), str(row["overlap"]),
+            str(row["max_ms"]), str(row["overlap"]), row.get("measured", ""),
         ]) + " |")  # fmt: skip
     lines += ["", "API p50 / p95 / p99 ms per query class:", ""]
     lines.append("| class | " + " | ".join(row["size"] for row in rows) + " |")
@@ -354,6 +368,7 @@ def report(rows: list[dict]) -> None:
     table = "\n".join(lines)
     print(table)
     (RESULTS / "search.md").write_text(table + "\n")
+    RESULTS_JSON.write_text(json.dumps(rows, indent=1) + "\n")
     with (RESULTS / "search.csv").open("w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["size", "postings", "index_mb", "load_s", "index_s", "service_p50",
