@@ -93,9 +93,7 @@ def _ranked(
         exact = rescore(held_stale, idf, Condition())
         candidates = np.concatenate([candidates, [doc for doc, _ in exact]]).astype(np.int64)
         scores = np.concatenate([scores, [value for _, value in exact]])
-    order = _best_first(
-        candidates, scores, CHECK_ALL if len(candidates) <= CHECK_ALL else CHECK_BUDGET
-    )
+    order = _best_first(candidates, scores, max(CHECK_ALL, CHECK_BUDGET))
     return candidates[order], scores[order]
 
 
