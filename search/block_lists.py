@@ -41,12 +41,16 @@ Lists = dict[int, list[tuple[np.ndarray, np.ndarray]]]
 
 
 def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> Lists:
-    """Each term's documents and impacts, block by block (big-endian, as stored)."""
+    """Each term's documents and impacts, block by block, in the machine's byte order (stored
+    big-endian: indexing with those converted them again at every use)."""
     cursor.execute(READ_ALL_SQL, {"terms": term_ids})
     lists: Lists = {}
     for term_id, documents, impacts in cursor.fetchall():
         lists.setdefault(term_id, []).append(
-            (np.frombuffer(documents, dtype=">i8"), np.frombuffer(impacts, dtype=">f4"))
+            (
+                np.frombuffer(documents, dtype=">i8").astype(np.int64),
+                np.frombuffer(impacts, dtype=">f4").astype(np.float64),
+            )
         )
     return lists
 

@@ -85,7 +85,7 @@ def _ranked(
             if term_id in phrase_words:
                 holding[docs] += 1
             if term_id in idf:
-                score[docs] += idf[term_id] * impacts.astype(np.float64)
+                score[docs] += idf[term_id] * impacts
     holding[stale] = 0
     candidates = np.flatnonzero(holding == len(required))
     scores = score[candidates]
