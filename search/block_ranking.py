@@ -258,12 +258,13 @@ class _Search:
         if size <= len(self.lower):
             return
         size = max(size, 2 * len(self.lower))
-        extra = size - len(self.lower)
-        self.lower = np.concatenate([self.lower, np.zeros(extra)])
-        self.mask = np.concatenate([self.mask, np.zeros(extra, dtype=np.uint64)])
-        self.open = np.concatenate([self.open, np.zeros(extra, dtype=bool)])
-        # Past a listed filter's documents, everything is outside it.
-        self.closed = np.concatenate([self.closed, np.full(extra, self.listed is not None)])
+        before = len(self.closed)
+        self.lower = _resized(self.lower, size)
+        self.mask = _resized(self.mask, size)
+        self.open = _resized(self.open, size)
+        self.closed = _resized(self.closed, size)
+        if self.listed is not None:
+            self.closed[before:] = True  # past a listed filter's documents, all are outside it
 
     def _score(self, docs: np.ndarray, complete: np.ndarray) -> None:
         """Exact scores of these candidates meeting the condition; the rest are closed. Complete
@@ -306,6 +307,15 @@ class _Search:
 
     def _idf_by_term(self) -> dict[int, float]:
         return {term.id: term.idf for term in self.terms}
+
+
+def _resized(values: np.ndarray, size: int) -> np.ndarray:
+    """A copy `size` long, zeros after the values. np.zeros leaves fresh memory to the OS to zero
+    as it is touched: concatenating zeros wrote every byte (12 ms at 1,000,000 documents, for
+    arrays a query touches in a few places)."""
+    grown = np.zeros(size, dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
 
 
 def _best(values: np.ndarray, count: int) -> np.ndarray:
