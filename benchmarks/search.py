@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's packages importable
 BENCH_DIR = BASE_DIR / "var" / "bench"
 RESULTS = BASE_DIR / "benchmarks" / "results"
 RESULTS_JSON = RESULTS / "search.json"
