@@ -52,12 +52,12 @@ READ_SQL = """
 
 LISTED_SQL = """
     SELECT coalesce(string_agg(int8send(d.publication_id), ''::bytea), ''::bytea), count(*)
-      FROM (SELECT d.publication_id FROM search_searchdocument d WHERE {where}
+      FROM (SELECT d.publication_id FROM {table} d WHERE {where}
              LIMIT %(limit)s) d
 """
 
 CHECK_SQL = """
-    SELECT d.publication_id FROM search_searchdocument d
+    SELECT d.publication_id FROM {table} d
      WHERE d.publication_id = ANY(%(candidates)s::bigint[]) AND {where}
 """
 
@@ -95,7 +95,7 @@ def listed_documents(condition: Condition) -> np.ndarray | None:
     there are few enough to list: listed once, they serve the ranking and the count."""
     with connections[search_db()].cursor() as cursor:
         cursor.execute(
-            LISTED_SQL.format(where=condition.where()),
+            LISTED_SQL.format(table=condition.table, where=condition.where()),
             {**condition.params, "limit": LISTED_FILTER + 1},
         )
         packed, count = cursor.fetchone()
@@ -286,7 +286,7 @@ class _Search:
         if not self.condition.sql or self.listed is not None:
             return set(docs)  # a listed filter is the whole condition: closed already if not
         self.cursor.execute(
-            CHECK_SQL.format(where=self.condition.where()),
+            CHECK_SQL.format(table=self.condition.table, where=self.condition.where()),
             {**self.condition.params, "candidates": docs},
         )
         return {row[0] for row in self.cursor.fetchall()}

@@ -166,9 +166,9 @@ LENGTHS_SQL = f"""
 """
 
 TRUNCATE_SQL = """
-    TRUNCATE search_searchposting, search_searchpage, search_searchdocument, search_searchterm,
-             search_searchword, search_searchblock, search_searchstaledocument,
-             search_searchstaleterm
+    TRUNCATE search_searchposting, search_searchpage, search_searchfilterrow,
+             search_searchdocument, search_searchterm, search_searchword, search_searchblock,
+             search_searchstaledocument, search_searchstaleterm
 """
 
 # After a bulk build, every document frequency counted once from the postings.
@@ -238,6 +238,18 @@ DOCUMENTS_SQL = """
     SELECT publication_id, truncated FROM updated
      UNION ALL
     SELECT publication_id, truncated FROM inserted
+"""
+
+# The documents' filter columns copied to their narrow rows (models.SearchFilterRow).
+FILTER_ROWS_SQL = """
+    INSERT INTO search_searchfilterrow AS f (
+        publication_id, status, publication_date, type, topic_ids, author_ids)
+    SELECT d.publication_id, d.status, d.publication_date, d.type, d.topic_ids, d.author_ids
+      FROM search_searchdocument d
+     WHERE d.publication_id = ANY(%(ids)s)
+        ON CONFLICT (publication_id) DO UPDATE
+       SET status = excluded.status, publication_date = excluded.publication_date,
+           type = excluded.type, topic_ids = excluded.topic_ids, author_ids = excluded.author_ids
 """
 
 DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"

@@ -71,7 +71,7 @@ def search(request: SearchRequest) -> SearchOutcome:
     terms, unknown = resolve_terms(parsed.ranking_text(), stats.documents)
     required = matching.constraints(parsed)
     constrained = required.condition()
-    condition = _joined(document_condition(request.filters), constrained)
+    condition = document_condition(request.filters).joined(constrained)
     k = request.page * request.page_size
     if parsed.is_empty:
         return _listing(parsed, request, condition, k, stats.documents)
@@ -234,22 +234,12 @@ def _rank(
     return ranked or ranking.rank(terms, k, condition, filtered=filters.active)
 
 
-def _joined(first: Condition, second: Condition) -> Condition:
-    return Condition([*first.sql, *second.sql], {**first.params, **second.params})
-
-
 def _holding_any(condition: Condition, terms: list[Term]) -> Condition:
-    return Condition(
-        [*condition.sql, matching.HOLDING_ANY],
-        {**condition.params, "term_ids": [term.id for term in terms]},
-    )
+    return condition.also(matching.HOLDING_ANY, term_ids=[term.id for term in terms])
 
 
 def _within(condition: Condition, ids: list[int]) -> Condition:
-    return Condition(
-        [*condition.sql, "d.publication_id = ANY(%(pool)s::int[])"],
-        {**condition.params, "pool": ids},
-    )
+    return condition.also("d.publication_id = ANY(%(pool)s::int[])", pool=ids)
 
 
 @dataclass
@@ -294,7 +284,8 @@ def _count(
         filters.active
         and _filter_size(condition, filtered, cap=EXACT_COUNT_LIMIT + 1) <= EXACT_COUNT_LIMIT
     ):
-        source = f"search_searchdocument d WHERE {_holding_any(condition, terms).where()}"
+        holding = _holding_any(condition, terms)
+        source = f"{holding.table} d WHERE {holding.where()}"
     if source is not None:
         params = {**condition.params, "term_ids": term_ids}
         count, facets = counted_facets(source, params, limit=EXACT_COUNT_LIMIT + 1, estimated=False)
@@ -335,7 +326,7 @@ def _filter_size(condition: Condition, known: int | None, *, cap: int) -> int:
 
 
 def _capped_count(condition: Condition, cap: int) -> int:
-    sql = f"""SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d
+    sql = f"""SELECT count(*) FROM (SELECT 1 FROM {condition.table} d
                                      WHERE {condition.where()} LIMIT %(cap)s) capped"""
     with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**condition.params, "cap": cap})
@@ -343,7 +334,7 @@ def _capped_count(condition: Condition, cap: int) -> int:
 
 
 def _ids(condition: Condition, limit: int) -> list[int]:
-    sql = f"""SELECT d.publication_id FROM search_searchdocument d WHERE {condition.where()}
+    sql = f"""SELECT d.publication_id FROM {condition.table} d WHERE {condition.where()}
               LIMIT %(limit)s"""
     with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**condition.params, "limit": limit})
@@ -352,7 +343,7 @@ def _ids(condition: Condition, limit: int) -> list[int]:
 
 def _by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, None]]:
     direction = "DESC" if newest else "ASC"
-    sql = f"""SELECT d.publication_id FROM search_searchdocument d WHERE {condition.where()}
+    sql = f"""SELECT d.publication_id FROM {condition.table} d WHERE {condition.where()}
               ORDER BY d.publication_date {direction}, d.publication_id {direction}
               LIMIT %(limit)s"""
     with connections[search_db()].cursor() as cursor:

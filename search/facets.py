@@ -59,13 +59,13 @@ class Facets:
 
 def count_facets(condition: Condition, *, limit: int, estimated: bool) -> Facets:
     """Counts over the documents meeting the condition (the newest `limit` of them)."""
-    source = f"search_searchdocument d WHERE {condition.where()} ORDER BY d.publication_date DESC"
+    source = f"{condition.table} d WHERE {condition.where()} ORDER BY d.publication_date DESC"
     return counted_facets(source, condition.params, limit=limit, estimated=estimated)[1]
 
 
 def counted_facets(source: str, params: dict, *, limit: int, estimated: bool) -> tuple[int, Facets]:
-    """How many documents the source (SQL yielding rows of `search_searchdocument d`) holds, up
-    to `limit`, and the facet counts over them."""
+    """How many documents the source (SQL yielding rows `d` of the documents or their filter
+    rows) holds, up to `limit`, and the facet counts over them."""
     sql = FACETS_SQL.format(source=source)
     with connections[search_db()].cursor() as cursor:
         cursor.execute(sql, {**params, "facet_limit": limit, "max_authors": MAX_AUTHORS})

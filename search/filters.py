@@ -36,13 +36,31 @@ class Filters:
 
 @dataclass
 class Condition:
-    """A WHERE clause over `search_searchdocument d` with its parameters."""
+    """A WHERE clause over the documents as `d`, with its parameters. It reads the narrow filter
+    rows unless a clause needs a document's own text (its vector or field lengths)."""
 
     sql: list[str] = field(default_factory=list)
     params: dict = field(default_factory=dict)
+    reads_document: bool = False
 
     def where(self) -> str:
         return " AND ".join(self.sql) if self.sql else "TRUE"
+
+    @property
+    def table(self) -> str:
+        """The table to read as `d`: both hold the filter columns under the same names."""
+        return "search_searchdocument" if self.reads_document else "search_searchfilterrow"
+
+    def joined(self, other: Condition) -> Condition:
+        return Condition(
+            [*self.sql, *other.sql],
+            {**self.params, **other.params},
+            self.reads_document or other.reads_document,
+        )
+
+    def also(self, sql: str, **params) -> Condition:
+        """This condition and one more clause (one that reads only filter columns or postings)."""
+        return Condition([*self.sql, sql], {**self.params, **params}, self.reads_document)
 
 
 def document_condition(
@@ -72,13 +90,9 @@ def document_condition(
         condition.sql.append(f"{date} <= %(before)s")
         condition.params["before"] = filters.published_before
     if phrases:
-        checked = phrase_condition(phrases, "phrase")
-        condition.sql.extend(checked.sql)
-        condition.params.update(checked.params)
+        condition = condition.joined(phrase_condition(phrases, "phrase"))
     if excluded:
-        checked = phrase_condition(excluded, "excluded", negate=True)
-        condition.sql.extend(checked.sql)
-        condition.params.update(checked.params)
+        condition = condition.joined(phrase_condition(excluded, "excluded", negate=True))
     return condition
 
 
@@ -105,7 +119,7 @@ def phrase_condition(
     """Every phrase's words in order in the document, or with `negate` none of them there.
     A phrase of stop words alone constrains nothing. Reads the document's vector: meant for
     candidates, not for the whole index."""
-    condition = Condition()
+    condition = Condition(reads_document=bool(phrases))
     for index, phrase in enumerate(phrases):
         name = f"{prefix}{index}"
         query = f"phraseto_tsquery('{CONFIG}', %({name})s)"

@@ -67,6 +67,7 @@ def write_documents(publications: Sequence[Publication]) -> set[int]:
             raise
         # One of them holds text whose tsvector passes 1 MB: each on its own, cut until it fits.
         truncated = set().union(*(_write_within_limit(pk) for pk in ids))
+    _execute(bm25.FILTER_ROWS_SQL, ids)
     _execute(bm25.DELETE_PAGES_SQL, ids)
     _execute(bm25.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
     _execute(bm25.WORDS_ADD_SQL, ids)
@@ -225,7 +226,10 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
                 progress(len(batch))
     with connection.cursor() as cursor:
         cursor.execute(bm25.RECOUNT_DF_SQL)
-        cursor.execute("ANALYZE search_searchposting, search_searchdocument, search_searchpage")
+        cursor.execute(
+            "ANALYZE search_searchposting, search_searchdocument, search_searchfilterrow,"
+            " search_searchpage"
+        )
     blocks.compact(full=True)
     return len(ids)
 

@@ -42,7 +42,7 @@ class Constraints:
     impossible: bool = False  # a phrase word the index has never seen
 
     def condition(self) -> Condition:
-        """What the postings alone decide, as SQL over `search_searchdocument d`."""
+        """What the postings decide, and the phrases to exclude, as SQL over `d`."""
         sql, params = [], {}
         if self.impossible:
             sql.append("FALSE")
@@ -60,11 +60,11 @@ class Constraints:
                                   AND sp.term_id = ANY(%(excluded_terms)s::int[]))"""
             )
             params["excluded_terms"] = sorted(self.excluded_terms)
+        condition = Condition(sql, params)
         if self.excluded_phrases:
             excluded = phrase_condition(self.excluded_phrases, "excluded", negate=True)
-            sql.extend(excluded.sql)
-            params.update(excluded.params)
-        return Condition(sql, params)
+            condition = condition.joined(excluded)
+        return condition
 
 
 def constraints(parsed: ParsedQuery) -> Constraints:
@@ -99,12 +99,12 @@ def constraints(parsed: ParsedQuery) -> Constraints:
 
 
 def holding_any_source(condition: Condition) -> str:
-    """SQL yielding the rows of `search_searchdocument d` that meet the condition and hold any
-    of the terms (parameter `term_ids`), driven from the terms' postings (their impact index
-    holds the document ids, so no document is read that does not match)."""
+    """SQL yielding the rows `d` that meet the condition and hold any of the terms (parameter
+    `term_ids`), driven from the terms' postings (their impact index holds the document ids, so
+    no document is read that does not match)."""
     return f"""(SELECT DISTINCT sp.document_id FROM search_searchposting sp
                  WHERE sp.term_id = ANY(%(term_ids)s::int[])) held
-               JOIN search_searchdocument d ON d.publication_id = held.document_id
+               JOIN {condition.table} d ON d.publication_id = held.document_id
               WHERE {condition.where()}"""
 
 
@@ -114,7 +114,7 @@ def count_any(terms: list[Term], today: datetime.date) -> int:
     sql = """
         SELECT (SELECT count(DISTINCT sp.document_id) FROM search_searchposting sp
                  WHERE sp.term_id = ANY(%(term_ids)s::int[]))
-             - (SELECT count(*) FROM search_searchdocument d
+             - (SELECT count(*) FROM search_searchfilterrow d
                  WHERE d.publication_date > %(today)s AND EXISTS (
                        SELECT 1 FROM search_searchposting sp
                         WHERE sp.document_id = d.publication_id

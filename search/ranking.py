@@ -176,7 +176,7 @@ def _max_score(terms, lists, k, condition, known, kth, filtered) -> Ranked | Non
         return None
     # Under a filter, only the postings of documents within it count (and the k-th score known
     # may be none yet): the filter is applied as they are read.
-    through = "JOIN search_searchdocument d ON d.publication_id = sp.document_id"
+    through = f"JOIN {condition.table} d ON d.publication_id = sp.document_id"
     sql = ESSENTIAL_SQL.format(
         join=through if filtered else "", where=f"WHERE {condition.where()}" if filtered else ""
     )
@@ -286,7 +286,7 @@ def _with_condition(sql: str, condition: Condition) -> str:
     rows from the documents' heap cost many times the postings probes themselves."""
     if not condition.sql:
         return sql.format(documents="", where="TRUE")
-    documents = "JOIN search_searchdocument d ON d.publication_id = c.doc"
+    documents = f"JOIN {condition.table} d ON d.publication_id = c.doc"
     return sql.format(documents=documents, where=condition.where())
 
 
@@ -315,7 +315,7 @@ def exact_scores(terms: list[Term], condition: Condition, limit: int) -> list[tu
         SELECT sp.document_id, sum(q.idf * sp.impact) AS score
           FROM unnest(%(terms)s::int[], %(idfs)s::float8[]) AS q(term_id, idf)
           JOIN search_searchposting sp ON sp.term_id = q.term_id
-          JOIN search_searchdocument d ON d.publication_id = sp.document_id
+          JOIN {table} d ON d.publication_id = sp.document_id
          WHERE {where}
          GROUP BY sp.document_id
          ORDER BY score DESC, sp.document_id
@@ -328,5 +328,5 @@ def exact_scores(terms: list[Term], condition: Condition, limit: int) -> list[tu
         "limit": limit,
     }
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(sql.format(where=condition.where()), params)
+        cursor.execute(sql.format(table=condition.table, where=condition.where()), params)
         return cursor.fetchall()

@@ -79,6 +79,24 @@ def frequency_mismatches() -> dict[str, list[tuple[str, int, int]]]:
     return {"terms": sorted(terms), "words": sorted(words)}
 
 
+# Documents whose narrow filter row is missing, left over, or differs from the document's own
+# filter columns.
+FILTER_ROW_MISMATCHES_SQL = """
+    SELECT coalesce(d.publication_id, f.publication_id)
+      FROM search_searchdocument d
+      FULL JOIN search_searchfilterrow f ON f.publication_id = d.publication_id
+     WHERE (d.status, d.publication_date, d.type, d.topic_ids, d.author_ids)
+           IS DISTINCT FROM (f.status, f.publication_date, f.type, f.topic_ids, f.author_ids)
+"""
+
+
+def filter_row_mismatches() -> list[int]:
+    """Publications whose filter row disagrees with their search document; empty when none."""
+    with connection.cursor() as cursor:
+        cursor.execute(FILTER_ROW_MISMATCHES_SQL)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def postings_of(publication_id: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -88,8 +106,8 @@ def postings_of(publication_id: int) -> int:
 
 
 SEARCH_TABLES = (
-    "search_searchdocument, search_searchpage, search_searchterm, search_searchposting, "
-    "search_searchword"
+    "search_searchdocument, search_searchfilterrow, search_searchpage, search_searchterm, "
+    "search_searchposting, search_searchword"
 )
 
 
