@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
+import psycopg
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
@@ -40,12 +41,24 @@ HOLDING_SQL = """
 Lists = dict[int, list[tuple[np.ndarray, np.ndarray]]]
 
 
+def fetch_blocks(cursor: CursorWrapper, sql: str, params: dict) -> list[tuple]:
+    """The rows of a query over the blocks, received in PostgreSQL's binary format. Django's
+    cursors bind parameters client-side, which psycopg allows only with text results, where
+    bytea travels hex-encoded: a word in most documents has megabytes of blocks, and decoding
+    their hex took twice as long as the rest of reading them (at 1,000,000 publications, 47 ms
+    against 23 for one such word). The same connection and transaction; not prepared, so a
+    transaction-pooling proxy in front of PostgreSQL is no problem. Django's query log does
+    not see these statements."""
+    with psycopg.Cursor(cursor.cursor.connection) as raw:
+        raw.execute(sql, params, prepare=False, binary=True)
+        return raw.fetchall()
+
+
 def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> Lists:
     """Each term's documents and impacts, block by block, in the machine's byte order (stored
     big-endian: indexing with those converted them again at every use)."""
-    cursor.execute(READ_ALL_SQL, {"terms": term_ids})
     lists: Lists = {}
-    for term_id, documents, impacts in cursor.fetchall():
+    for term_id, documents, impacts in fetch_blocks(cursor, READ_ALL_SQL, {"terms": term_ids}):
         lists.setdefault(term_id, []).append(
             (
                 np.frombuffer(documents, dtype=">i8").astype(np.int64),

@@ -21,7 +21,7 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from search import blocks
-from search.block_lists import STALE_LIMIT, hidden_documents
+from search.block_lists import STALE_LIMIT, fetch_blocks, hidden_documents
 from search.filters import Condition
 from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
@@ -224,7 +224,8 @@ class _Search:
 
     def _read(self, counts: dict[int, int]) -> None:
         wanted = [(n, self.read[n], self.read[n] + count - 1) for n, count in counts.items()]
-        self.cursor.execute(
+        rows = fetch_blocks(
+            self.cursor,
             READ_SQL,
             {
                 "terms": [self.terms[n].id for n, _, _ in wanted],
@@ -234,7 +235,7 @@ class _Search:
         )
         index = {term.id: n for n, term in enumerate(self.terms)}
         floors = {}
-        for term_id, floor, documents, impacts, last in self.cursor.fetchall():
+        for term_id, floor, documents, impacts, last in rows:
             n = index[term_id]
             self.last[n] = last
             docs = np.frombuffer(documents, dtype=">i8").astype(np.int64)

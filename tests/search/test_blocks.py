@@ -100,6 +100,24 @@ def test_the_blocks_hold_every_posting_of_a_term_best_first_in_doubling_runs(com
     assert SearchStats.objects.get(pk=1).blocks_built_at is not None
 
 
+def test_blocks_read_in_binary_are_the_rows_the_text_protocol_reads(compacted):
+    longest = SearchTerm.objects.order_by("-df").first()
+    term_ids = [longest.pk, *SearchTerm.objects.order_by("id").values_list("pk", flat=True)[:5]]
+    params = {"terms": term_ids}
+
+    with connection.cursor() as cursor:
+        cursor.execute(block_lists.READ_ALL_SQL, params)
+        as_text = sorted(cursor.fetchall())
+        as_binary = sorted(block_lists.fetch_blocks(cursor, block_lists.READ_ALL_SQL, params))
+
+    assert len(as_text) > len(term_ids)  # the longest word has several blocks
+    assert as_binary == as_text
+    # The lists decoded from them hold every posting of each word.
+    with connection.cursor() as cursor:
+        lists = block_lists.read_lists(cursor, [longest.pk])
+    assert sum(len(docs) for docs, _ in lists[longest.pk]) == longest.df
+
+
 @pytest.mark.parametrize("k", [10, 30])
 def test_the_top_k_read_from_the_blocks_equals_full_bm25(compacted, answered, k):
     for query in compacted["queries"]:
