@@ -54,17 +54,22 @@ def fetch_blocks(cursor: CursorWrapper, sql: str, params: dict) -> list[tuple]:
         return raw.fetchall()
 
 
+def unpacked_ids(packed: bytes) -> np.ndarray:
+    """Document ids packed big-endian (int8send), in the machine's byte order: indexing with
+    big-endian arrays converted them again at every use."""
+    return np.frombuffer(packed, dtype=">i8").astype(np.int64)
+
+
+def unpacked_impacts(packed: bytes) -> np.ndarray:
+    """Single-precision impacts packed big-endian, as native doubles."""
+    return np.frombuffer(packed, dtype=">f4").astype(np.float64)
+
+
 def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> Lists:
-    """Each term's documents and impacts, block by block, in the machine's byte order (stored
-    big-endian: indexing with those converted them again at every use)."""
+    """Each term's documents and impacts, block by block."""
     lists: Lists = {}
     for term_id, documents, impacts in fetch_blocks(cursor, READ_ALL_SQL, {"terms": term_ids}):
-        lists.setdefault(term_id, []).append(
-            (
-                np.frombuffer(documents, dtype=">i8").astype(np.int64),
-                np.frombuffer(impacts, dtype=">f4").astype(np.float64),
-            )
-        )
+        lists.setdefault(term_id, []).append((unpacked_ids(documents), unpacked_impacts(impacts)))
     return lists
 
 

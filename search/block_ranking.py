@@ -21,7 +21,13 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from search import blocks
-from search.block_lists import STALE_LIMIT, fetch_blocks, hidden_documents
+from search.block_lists import (
+    STALE_LIMIT,
+    fetch_blocks,
+    hidden_documents,
+    unpacked_ids,
+    unpacked_impacts,
+)
 from search.filters import Condition
 from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
@@ -101,7 +107,7 @@ def listed_documents(condition: Condition) -> np.ndarray | None:
         packed, count = cursor.fetchone()
     if count > LISTED_FILTER:
         return None
-    return np.frombuffer(packed, dtype=">i8").astype(np.int64)
+    return unpacked_ids(packed)
 
 
 class _Search:
@@ -238,8 +244,8 @@ class _Search:
         for term_id, floor, documents, impacts, last in rows:
             n = index[term_id]
             self.last[n] = last
-            docs = np.frombuffer(documents, dtype=">i8").astype(np.int64)
-            gains = self.idf[n] * np.frombuffer(impacts, dtype=">f4").astype(np.float64)
+            docs = unpacked_ids(documents)
+            gains = self.idf[n] * unpacked_impacts(impacts)
             self._grow(int(docs.max()) + 1)
             # A term's postings name each document once: plain fancy indexing adds correctly.
             self.lower[docs] += gains
