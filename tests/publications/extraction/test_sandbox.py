@@ -1,3 +1,4 @@
+import gc
 import os
 import signal
 import time
@@ -18,6 +19,22 @@ def test_the_result_comes_back_from_a_child_in_its_own_process_group():
 
     assert child_pid != os.getpid()
     assert child_group == child_pid
+
+
+def _collector_state():
+    return {"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}
+
+
+def test_the_child_leaves_the_parents_objects_out_of_its_collections():
+    parent_frozen = gc.get_freeze_count()
+
+    child = run_limited(_collector_state, limits=LIMITS)
+
+    # Everything the parent had is frozen in the child (so its collector never walks it) and
+    # the child tracks only what it made itself; the parent's own collector is untouched.
+    assert child["frozen"] >= len(gc.get_objects()) // 2
+    assert child["tracked"] < 1_000
+    assert gc.get_freeze_count() == parent_frozen
 
 
 def _sleep(seconds):
