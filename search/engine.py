@@ -8,8 +8,16 @@ import numpy as np
 from django.db import connections
 from django.utils import timezone
 
-from publications.models import Publication
-from search import block_lists, block_ranking, matching, phrase_ranking, ranking, snippets
+from publications.models import Author, Publication, Topic
+from search import (
+    block_lists,
+    block_ranking,
+    matching,
+    phrase_ranking,
+    ranking,
+    selectors,
+    snippets,
+)
 from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
 from search.indexing import current_stats
@@ -48,6 +56,8 @@ class SearchRequest:
 @dataclass
 class Result:
     publication: Publication
+    authors: list[Author]
+    topics: list[Topic]
     score: float | None
     snippet: str = ""
     pages: list[int] = field(default_factory=list)
@@ -353,17 +363,19 @@ def _by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, N
 
 def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: bool):
     ids = [publication_id for publication_id, _ in page]
-    publications = Publication.objects.published().for_listing().in_bulk(ids)
+    listed = selectors.listed_publications(ids)
     pages, highlighted = snippets.highlights(ids, query)
     return [
         Result(
-            publications[publication_id],
+            listed[publication_id].publication,
+            listed[publication_id].authors,
+            listed[publication_id].topics,
             round(score, 4) if with_scores and score is not None else None,
             highlighted.get(publication_id, ""),
             pages.get(publication_id, []),
         )
         for publication_id, score in page
-        if publication_id in publications
+        if publication_id in listed
     ]
 
 

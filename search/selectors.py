@@ -1,13 +1,17 @@
-"""Reads for the search page beside the engine's: the authors and topics a query names."""
+"""Reads for the search page beside the engine's: the publications of a page of results, and
+the authors and topics a query names."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, Exists, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import JSONObject
 from django.db.models.query import QuerySet
 
-from publications.models import Author, Publication, Topic
+from publications.models import Author, Publication, PublicationAuthor, Topic
 from search.query import ParsedQuery
 
 MAX_MATCHES = 5
@@ -19,6 +23,41 @@ STOP_WORDS = frozenset(
     | {"this", "these", "those", "what", "which", "who", "why", "how", "are", "was", "were"}
     | {"has", "have", "had", "not", "but", "its", "our", "their", "your", "you", "can", "all"}
 )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A publication as a result shows it: the row, its byline in order and its topics."""
+
+    publication: Publication
+    authors: list[Author]
+    topics: list[Topic]
+
+
+def listed_publications(ids: list[int]) -> dict[int, Listed]:
+    """The public publications among these ids, by id. The byline and topics come as two array
+    columns of the same rows: one query where for_listing() takes three (a publication query
+    and two prefetches), which was a sixth of the API's time for a page of 20 results."""
+    author = JSONObject(id="author_id", name="author__name", slug="author__slug")
+    byline = PublicationAuthor.objects.filter(publication=OuterRef("pk")).order_by("position", "id")
+    topic = JSONObject(id="id", name="name", slug="slug")
+    topics = Topic.objects.filter(publications=OuterRef("pk")).order_by("name", "id")
+    rows = (
+        Publication.objects.published()
+        .filter(pk__in=ids)
+        .annotate(
+            byline=ArraySubquery(byline.values(entry=author)),
+            topic_list=ArraySubquery(topics.values(entry=topic)),
+        )
+    )
+    return {
+        row.pk: Listed(
+            row,
+            [Author(**entry) for entry in row.byline],
+            [Topic(**entry) for entry in row.topic_list],
+        )
+        for row in rows
+    }
 
 
 class Unaccent(Func):

@@ -30,8 +30,8 @@ def result_as_json(result: Result) -> dict:
         "published": publication.publication_date.isoformat(),
         "type": publication.type,
         "type_label": publication.get_type_display(),
-        "authors": [_named(author) for author in publication.ordered_authors],
-        "topics": [_named(topic) for topic in publication.topics.all()],
+        "authors": [_named(author) for author in result.authors],
+        "topics": [_named(topic) for topic in result.topics],
         "score": result.score,
         # Escaped text with our own <mark> tags only (search/snippets.py).
         "snippet": result.snippet,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from publications.models import Status
 from search.query import parse
-from search.selectors import matching_authors, matching_topics
+from search.selectors import listed_publications, matching_authors, matching_topics
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,26 @@ def test_odd_words_never_break_the_pattern(query):
     public(authors=[AuthorFactory(name="Ana Ruiz")])
 
     assert names(matching_authors(parse(query))) == []
+
+
+def test_listed_publications_bring_byline_and_topics_in_one_query(django_assert_num_queries):
+    first, second = AuthorFactory(name="Zed Last"), AuthorFactory(name="Amy First")
+    shown = public(authors=[first, second], topics=[TopicFactory(name="Trade"),
+                                                    TopicFactory(name="Energy")])  # fmt: skip
+    bare = public()
+    draft = PublicationFactory(status=Status.DRAFT, authors=[first])
+
+    with django_assert_num_queries(1):
+        listed = listed_publications([shown.pk, bare.pk, draft.pk])
+
+    assert set(listed) == {shown.pk, bare.pk}
+    entry = listed[shown.pk]
+    assert entry.publication.title == shown.title
+    # The byline in its order (not by name), topics by name; each links like the saved rows.
+    assert [(a.name, a.get_absolute_url()) for a in entry.authors] == [
+        ("Zed Last", first.get_absolute_url()),
+        ("Amy First", second.get_absolute_url()),
+    ]
+    assert names(entry.topics) == ["Energy", "Trade"]
+    assert listed[bare.pk].authors == []
+    assert listed[bare.pk].topics == []
