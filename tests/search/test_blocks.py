@@ -378,6 +378,9 @@ def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
     compacted, answered, monkeypatch
 ):
     monkeypatch.setattr(block_ranking, "MAX_POSTINGS", 10)
+    # Nothing read whole, neither past the budget nor to save probes.
+    monkeypatch.setattr(block_ranking, "READ_ALL_POSTINGS", 10)
+    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)
     query = compacted["queries"][5]  # twelve words, common ones among them
 
     outcome = run(query, page_size=10)
@@ -391,6 +394,55 @@ def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
     expected = [exact[doc] for doc, _ in found]
     assert [score for _, score in found] == pytest.approx(expected, abs=1e-4)
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+
+
+def test_past_the_read_budget_lists_short_enough_are_read_whole_and_the_answer_proven(
+    compacted, answered, monkeypatch
+):
+    monkeypatch.setattr(block_ranking, "MAX_POSTINGS", 10)
+    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)  # only the budget reads whole
+    probed = _probes_recorded(monkeypatch)
+    query = compacted["queries"][5]  # twelve words, common ones among them
+
+    outcome = run(query, page_size=10)
+
+    assert answered == [True]
+    assert outcome.exact_ranking
+    found = [(r.publication.pk, r.score) for r in outcome.results]
+    _assert_same_top(found, _exact(query, Filters(), 10), query)
+    # The first candidates (k + 50 best lower bounds) are scored before any budget applies;
+    # read whole, every later candidate's score is known from the blocks: only the answer's ten
+    # are scored again from the postings (in double precision).
+    assert probed == [10 + 50, 10]
+
+
+def _probes_recorded(monkeypatch) -> list[int]:
+    """How many documents each scoring from the postings was asked about."""
+    probed: list[int] = []
+    rescore = block_ranking.rescore
+
+    def recording(candidates, idf, condition):
+        probed.append(len(candidates))
+        return rescore(candidates, idf, condition)
+
+    monkeypatch.setattr(block_ranking, "rescore", recording)
+    return probed
+
+
+@pytest.mark.parametrize(("postings_per_probe", "lists_read_whole"), [(0, False), (10**9, True)])
+def test_candidates_are_probed_or_their_lists_read_to_the_end_whichever_costs_less(
+    compacted, monkeypatch, postings_per_probe, lists_read_whole
+):
+    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", postings_per_probe)
+    probed = _probes_recorded(monkeypatch)
+    query = compacted["queries"][5]
+    terms, _ = resolve_terms(query, current_stats().documents)
+
+    ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
+
+    _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
+    # Lists read to the end leave nothing to probe but the answer; else candidates are probed.
+    assert (probed == [10]) is lists_read_whole, probed
 
 
 @pytest.mark.parametrize("exact_limit", [10_000, 3])
