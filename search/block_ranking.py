@@ -43,8 +43,8 @@ SCORING_BATCH = 500  # candidates scored per statement
 MAX_SCORED = 4_000  # before the lists are read further instead
 # Before candidates are scored from the postings (a probe per candidate), lists are read to
 # their ends instead when that costs less. Measured at 100,000 with blocks read in binary:
-# 0.014-0.022 us a posting read and added up; 8-27 us a candidate probed for 1 to 10 terms with
-# the postings' pages in memory, 100-400 us without.
+# 0.014-0.022 us a posting read and added up; 7-27 us a candidate probed for 1 to 10 terms with
+# the postings' pages in memory, 250-550 us without.
 POSTINGS_PER_PROBE = 1_500
 # Under a filter this narrow (documents), its documents are listed up front and candidates are
 # taken from them alone; a broader one is checked on candidates as they are scored.
