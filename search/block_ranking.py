@@ -176,6 +176,10 @@ class _Search:
             open_ = np.flatnonzero(self.open)
             upper, complete = self._upper(open_)
             alive = upper >= kth - SLACK * abs(kth)
+            # Bounds only fall and the k-th score only rises: what cannot reach it now never will,
+            # and is left out of every later pass.
+            self.open[open_[~alive]] = False
+            self.closed[open_[~alive]] = True
             open_, upper, complete = open_[alive], upper[alive], complete[alive]
             if not len(open_) and (unseen <= kth or exhausted):
                 return self._answer()

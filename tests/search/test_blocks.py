@@ -374,6 +374,38 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
     assert all(counted_from_blocks)
 
 
+def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(compacted, monkeypatch):
+    # Small scoring batches and no lists read whole: many passes, so pruning has passes after it.
+    monkeypatch.setattr(block_ranking, "SCORING_BATCH", 5)
+    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)
+    passes: list[tuple[set[int], set[int]]] = []  # (documents bounded, those pruned) per pass
+    upper_bounds = block_ranking._Search._upper
+
+    def recording(self, docs):
+        upper, complete = upper_bounds(self, docs)
+        kth = self._kth()
+        pruned = docs[upper < kth - block_ranking.SLACK * abs(kth)]
+        passes.append((set(docs.tolist()), set(pruned.tolist())))
+        return upper, complete
+
+    monkeypatch.setattr(block_ranking._Search, "_upper", recording)
+    checked = 0
+    plain = [query for query in compacted["queries"] if not set(query) & set('"-')]
+    for query in plain[:8]:
+        passes.clear()
+        terms, _ = resolve_terms(query, current_stats().documents)
+
+        ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
+
+        _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
+        pruned_before: set[int] = set()
+        for bounded, pruned in passes:
+            assert not bounded & pruned_before, query
+            checked += len(pruned_before)
+            pruned_before |= pruned
+    assert checked  # some passes came after a pruning, so the check above checked something
+
+
 def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
     compacted, answered, monkeypatch
 ):
