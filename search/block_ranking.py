@@ -134,7 +134,7 @@ class _Search:
         self.ceilings = np.full(len(terms), np.inf)
         self.lower = np.zeros(0)
         self.mask = np.zeros(0, dtype=np.uint64)
-        self.closed = np.zeros(0, dtype=bool)  # scored, stale, or outside the filter
+        self.closed = np.zeros(0, dtype=bool)  # scored, stale, pruned, or outside the filter
         self.open = np.zeros(0, dtype=bool)  # seen and not closed: the candidates
         self.known: dict[int, float] = {}  # exact scores of documents meeting the condition
         self.postings = 0
@@ -178,8 +178,9 @@ class _Search:
             alive = upper >= kth - SLACK * abs(kth)
             # Bounds only fall and the k-th score only rises: what cannot reach it now never will,
             # and is left out of every later pass.
-            self.open[open_[~alive]] = False
-            self.closed[open_[~alive]] = True
+            pruned = open_[~alive]
+            self.open[pruned] = False
+            self.closed[pruned] = True
             open_, upper, complete = open_[alive], upper[alive], complete[alive]
             if not len(open_) and (unseen <= kth or exhausted):
                 return self._answer()
