@@ -233,10 +233,10 @@ class _Search:
         each list whose rest costs less than probing the documents missing from it alone.
         False when no list is worth it."""
         masks = self.mask[docs]
-        open_lists = [n for n, ceiling in enumerate(self.ceilings) if ceiling > 0]
+        open_lists = self._open_lists()
         missing = {n: (masks & self.bits[n]) == 0 for n in open_lists}
         gaps = sum((missing[n].astype(int) for n in open_lists), np.zeros(len(docs), dtype=int))
-        left = {n: self.terms[n].df - self.read_postings[n] for n in open_lists}
+        left = {n: self._left(n) for n in open_lists}
         if sum(left.values()) <= POSTINGS_PER_PROBE * np.count_nonzero(gaps):
             worth = open_lists
         else:
@@ -248,12 +248,19 @@ class _Search:
 
     def _read_all_left(self) -> bool:
         """Read every open list to its end, if what is left of them fits READ_ALL_POSTINGS."""
-        open_lists = [n for n, ceiling in enumerate(self.ceilings) if ceiling > 0]
-        left = sum(self.terms[n].df - self.read_postings[n] for n in open_lists)
-        if not open_lists or left > READ_ALL_POSTINGS:
+        open_lists = self._open_lists()
+        if not open_lists or sum(map(self._left, open_lists)) > READ_ALL_POSTINGS:
             return False
         self._read({n: self._every_block(n) for n in open_lists})
         return True
+
+    def _open_lists(self) -> list[int]:
+        """The terms whose lists were not read to their end (a ceiling above zero)."""
+        return [n for n, ceiling in enumerate(self.ceilings) if ceiling > 0]
+
+    def _left(self, n: int) -> int:
+        """Postings of term n's list not read yet."""
+        return self.terms[n].df - self.read_postings[n]
 
     def _every_block(self, n: int) -> int:
         """A count of blocks that takes term n's list to its end from wherever it was read to."""

@@ -367,15 +367,15 @@ def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: b
     pages, highlighted = snippets.highlights(ids, query)
     return [
         Result(
-            listed[publication_id].publication,
-            listed[publication_id].authors,
-            listed[publication_id].topics,
+            entry.publication,
+            entry.authors,
+            entry.topics,
             round(score, 4) if with_scores and score is not None else None,
             highlighted.get(publication_id, ""),
             pages.get(publication_id, []),
         )
         for publication_id, score in page
-        if publication_id in listed
+        if (entry := listed.get(publication_id)) is not None
     ]
 
 
