@@ -309,19 +309,19 @@ def overlap_with_exact(params, outcome) -> float:
     """The share of the exact top 10 found. Documents tied at the 10th score are
     interchangeable (which of them comes first is float rounding): a result counts when its
     exact score reaches the exact 10th."""
-    from search import ranking
+    from search import ranking, statistics
     from search.filters import document_condition
-    from search.indexing import current_stats
     from search.terms import resolve_terms
 
-    terms, _ = resolve_terms(outcome.query.ranking_text(), current_stats().documents)
+    stats = statistics.current()
+    terms, _ = resolve_terms(outcome.query.ranking_text(), stats.documents)
     condition = document_condition(_filters(params), outcome.query.phrases, outcome.query.excluded)
-    exact = ranking.exact_scores(terms, condition, 10)
+    exact = ranking.exact_scores(terms, condition, 10, stats)
     if not exact:
         return 1.0
     tenth = exact[-1][1]
     got = [result.publication.pk for result in outcome.results][: len(exact)]
-    scored = dict(ranking.rescore(got, {term.id: term.idf for term in terms}, condition))
+    scored = dict(ranking.rescore(got, {term.id: term.idf for term in terms}, condition, stats))
     return sum(1 for doc in got if scored.get(doc, -1.0) >= tenth - 1e-9) / len(exact)
 
 

@@ -451,7 +451,12 @@ SIGNUP_RATE_LIMIT = ENV.get("SIGNUP_RATE_LIMIT", "10/h")
 SEARCH_API_RATE_LIMIT = ENV.get("SEARCH_API_RATE_LIMIT", "120/m")  # per client address
 
 # --- Search -------------------------------------------------------------------------------------
-SEARCH_STATS_INTERVAL = env_int("SEARCH_STATS_INTERVAL", 600)  # seconds between BM25 statistics
+# The document count and length totals are exact at every index write; the averages scores are
+# computed with move with them whenever they drift more than this fraction (a score then differs
+# from one computed with the exact averages by less than that fraction), and exactly at the end
+# of an import or rebuild and at each recount, every SEARCH_STATS_INTERVAL seconds.
+SEARCH_AVERAGES_TOLERANCE = float(ENV.get("SEARCH_AVERAGES_TOLERANCE", "0.002"))
+SEARCH_STATS_INTERVAL = env_int("SEARCH_STATS_INTERVAL", 120)  # seconds between recounts
 CELERY_BEAT_SCHEDULE["search-statistics"] = {
     "task": "search.tasks.refresh_statistics",
     "schedule": SEARCH_STATS_INTERVAL,

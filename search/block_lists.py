@@ -21,7 +21,7 @@ from search.replica import search_db
 STALE_LIMIT = 2_000  # past this many stale documents, the blocks are not read
 
 READ_ALL_SQL = """
-    SELECT term_id, documents, impacts FROM search_searchblock
+    SELECT term_id, documents, impacts, average_a, average_b, average_c FROM search_searchblock
      WHERE term_id = ANY(%(terms)s::int[])
 """
 
@@ -39,6 +39,8 @@ HOLDING_SQL = """
 """
 
 Lists = dict[int, list[tuple[np.ndarray, np.ndarray]]]
+# Per term, the averages its blocks were built with (scoring.impact_bounds).
+Built = dict[int, tuple[float, float, float]]
 
 
 def fetch_blocks(cursor: CursorWrapper, sql: str, params: dict) -> list[tuple]:
@@ -65,12 +67,16 @@ def unpacked_impacts(packed: bytes) -> np.ndarray:
     return np.frombuffer(packed, dtype=">f4").astype(np.float64)
 
 
-def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> Lists:
-    """Each term's documents and impacts, block by block."""
+def read_lists(cursor: CursorWrapper, term_ids: list[int]) -> tuple[Lists, Built]:
+    """Each term's documents and impacts, block by block, and the averages they were built
+    with."""
     lists: Lists = {}
-    for term_id, documents, impacts in fetch_blocks(cursor, READ_ALL_SQL, {"terms": term_ids}):
+    built: Built = {}
+    rows = fetch_blocks(cursor, READ_ALL_SQL, {"terms": term_ids})
+    for term_id, documents, impacts, *averages in rows:
         lists.setdefault(term_id, []).append((unpacked_ids(documents), unpacked_impacts(impacts)))
-    return lists
+        built[term_id] = tuple(averages)
+    return lists, built
 
 
 def stale_holding(cursor: CursorWrapper, stale: list[int], term_ids: list[int], count: int):
@@ -96,7 +102,7 @@ def holding_any(
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
-        lists = read_lists(cursor, term_ids)
+        lists, _ = read_lists(cursor, term_ids)
         now = stale_holding(cursor, stale, term_ids, 1)
         hidden = hidden_documents(cursor, today) if among is None else []
     parts = [docs for term_parts in lists.values() for docs, _ in term_parts]

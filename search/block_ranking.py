@@ -12,6 +12,11 @@ then the lists with the highest ceilings are read further, a block at a time.
 A document seen in every list not yet exhausted needs no scoring: its lower and upper bounds are
 equal. Its score comes from the blocks, which store impacts in single precision, so the top k is
 scored once more from the postings at the end, in double precision, as the answer.
+
+A term whose blocks were built with other average lengths than today's (search.blocks) has
+impacts that are only near today's: what they add to a document is bounded below and above by
+`scoring.impact_bounds`, its ceilings are raised by the upper factor, and a document that read
+any of them is scored from the postings rather than trusted to its bounds.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from search.block_lists import (
 from search.filters import Condition
 from search.ranking import FACET_POOL, Ranked, Term, rescore
 from search.replica import search_db
+from search.scoring import CollectionStats, impact_bounds
 
 MAX_TERMS = 63  # one bit each in a 64-bit mask
 # Read per query, block by block, at most, across its terms. Past it, the lists are read to their
@@ -56,7 +62,8 @@ SLACK = 1e-6
 
 READ_SQL = """
     SELECT b.term_id, b.floor, b.documents, b.impacts,
-           (SELECT max(number) FROM search_searchblock m WHERE m.term_id = b.term_id)
+           (SELECT max(number) FROM search_searchblock m WHERE m.term_id = b.term_id),
+           b.average_a, b.average_b, b.average_c
       FROM unnest(%(terms)s::int[], %(first)s::int[], %(last)s::int[]) AS q(term_id, first, last)
       JOIN search_searchblock b
         ON b.term_id = q.term_id AND b.number BETWEEN q.first AND q.last
@@ -78,6 +85,7 @@ def rank(
     terms: list[Term],
     k: int,
     condition: Condition,
+    stats: CollectionStats,
     *,
     listed: np.ndarray | None = None,
     visible_only: bool = False,
@@ -94,10 +102,10 @@ def rank(
         if stale is None:
             return None
         if visible_only:
-            search = _Search(cursor, terms, k, Condition(), None)
+            search = _Search(cursor, terms, k, Condition(), None, stats)
             search.hide(hidden_documents(cursor, condition.params["today"]))
         else:
-            search = _Search(cursor, terms, k, condition, listed)
+            search = _Search(cursor, terms, k, condition, listed, stats)
         search.settle(stale)
         return search.run()
 
@@ -124,8 +132,10 @@ class _Search:
         k: int,
         condition: Condition,
         listed: np.ndarray | None,
+        stats: CollectionStats,
     ) -> None:
         self.cursor, self.terms, self.k, self.condition = cursor, terms, k, condition
+        self.stats = stats
         self.idf = np.array([term.idf for term in terms])
         self.bits = np.array([1 << n for n in range(len(terms))], dtype=np.uint64)
         self.read = [0] * len(terms)  # blocks read per term
@@ -133,6 +143,9 @@ class _Search:
         self.last = [None] * len(terms)  # the number of each term's last block, once known
         self.ceilings = np.full(len(terms), np.inf)
         self.lower = np.zeros(0)
+        # What impacts read from blocks built with other averages may add above their lower
+        # bound (0 where every impact read was today's: then the bounds are the score).
+        self.excess = np.zeros(0)
         self.mask = np.zeros(0, dtype=np.uint64)
         self.closed = np.zeros(0, dtype=bool)  # scored, stale, pruned, or outside the filter
         self.open = np.zeros(0, dtype=bool)  # seen and not closed: the candidates
@@ -165,7 +178,7 @@ class _Search:
             self.closed[stale] = True
             self.open[stale] = False
             shown = [doc for n, doc in enumerate(stale) if n not in hidden]
-            self.known.update(rescore(shown, self._idf_by_term(), self.condition))
+            self.known.update(rescore(shown, self._idf_by_term(), self.condition, self.stats))
 
     def run(self) -> Ranked | None:
         self._read(dict.fromkeys(range(len(self.terms)), 1))
@@ -209,8 +222,8 @@ class _Search:
     def _upper(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Upper bounds of these documents, and whether each was seen in every list that could
         still add to it (then its lower bound is its score)."""
-        upper = self.lower[docs].copy()
-        complete = np.ones(len(docs), dtype=bool)
+        upper = self.lower[docs] + self.excess[docs]
+        complete = self.excess[docs] == 0
         masks = self.mask[docs]
         for n, ceiling in enumerate(self.ceilings):
             if ceiling > 0:
@@ -279,14 +292,18 @@ class _Search:
         )
         index = {term.id: n for n, term in enumerate(self.terms)}
         floors = {}
-        for term_id, floor, documents, impacts, last in rows:
+        high = {}
+        for term_id, floor, documents, impacts, last, *built in rows:
             n = index[term_id]
             self.last[n] = last
             docs = unpacked_ids(documents)
             gains = self.idf[n] * unpacked_impacts(impacts)
+            low, high[n] = impact_bounds(tuple(built), self.stats)
             self._grow(int(docs.max()) + 1)
             # A term's postings name each document once: plain fancy indexing adds correctly.
-            self.lower[docs] += gains
+            self.lower[docs] += gains * low
+            if low != high[n]:
+                self.excess[docs] += gains * (high[n] - low)
             self.mask[docs] |= self.bits[n]
             self.open[docs] = ~self.closed[docs]
             self.postings += len(docs)
@@ -297,7 +314,7 @@ class _Search:
             if self.last[n] is None or self.read[n] > self.last[n]:
                 self.ceilings[n] = 0.0  # no (more) blocks: read to its end
             else:
-                self.ceilings[n] = self.idf[n] * floors[n]
+                self.ceilings[n] = self.idf[n] * floors[n] * high[n]
 
     def _grow(self, size: int) -> None:
         if size <= len(self.lower):
@@ -305,6 +322,7 @@ class _Search:
         size = max(size, 2 * len(self.lower))
         before = len(self.closed)
         self.lower = _resized(self.lower, size)
+        self.excess = _resized(self.excess, size)
         self.mask = _resized(self.mask, size)
         self.open = _resized(self.open, size)
         self.closed = _resized(self.closed, size)
@@ -325,7 +343,7 @@ class _Search:
         if partial:
             # A listed filter closed every document outside it: nothing left to check.
             condition = Condition() if self.listed is not None else self.condition
-            self.known.update(rescore(partial, self._idf_by_term(), condition))
+            self.known.update(rescore(partial, self._idf_by_term(), condition, self.stats))
 
     def _meeting(self, docs: list[int]) -> set[int]:
         if not self.condition.sql or self.listed is not None:
@@ -339,7 +357,9 @@ class _Search:
     def _answer(self, *, exact: bool = True) -> Ranked:
         best = sorted(self.known.items(), key=lambda item: (-item[1], item[0]))
         # The top k in double precision, from the postings (single-precision ties reordered).
-        top = rescore([doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition())
+        top = rescore(
+            [doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition(), self.stats
+        )
         return Ranked(top, exact, [doc for doc, _ in best[:FACET_POOL]])
 
     def _best_effort(self, open_: np.ndarray, upper: np.ndarray) -> Ranked:

@@ -8,6 +8,11 @@ transaction (and the terms it held before), and ranking ignores the blocks' entr
 documents and scores them from the postings instead, so the blocks never make a result stale.
 `compact` rebuilds the blocks of the terms stale documents held and hold now, then takes them off
 the lists, in one transaction.
+
+Impacts here are computed with the scoring averages of the moment a term's blocks are built, and
+each row keeps them: when the averages have moved since, readers widen their bounds by
+`scoring.impact_bounds` and score candidates from the postings, and compaction rebuilds such
+terms' blocks with today's averages, TERMS_PER_STATEMENT at a time.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from search import statistics
 from search.models import SearchStats
+from search.scoring import CollectionStats, impact_sql
 
 FIRST_BLOCK = 256
 LARGEST_BLOCK = 65_536
@@ -26,16 +33,29 @@ TERMS_PER_STATEMENT = 20_000  # a full build, in steps a progress bar can follow
 # Only one compaction at a time (a transaction-level advisory lock; a second one skips).
 COMPACTION_LOCK = 0x5EA4C12
 
-BUILD_SQL = """
-    INSERT INTO search_searchblock (term_id, number, floor, size, documents, impacts)
+BUILD_SQL = f"""
+    INSERT INTO search_searchblock (
+        term_id, number, floor, size, documents, impacts, average_a, average_b, average_c)
     SELECT term_id, width_bucket(rank, %(ends)s::bigint[]), min(impact), count(*),
            string_agg(int8send(document_id), ''::bytea ORDER BY rank),
-           string_agg(float4send(impact::float4), ''::bytea ORDER BY rank)
+           string_agg(float4send(impact::float4), ''::bytea ORDER BY rank),
+           %(average_a)s, %(average_b)s, %(average_c)s
       FROM (SELECT term_id, document_id, impact,
                    row_number() OVER (PARTITION BY term_id ORDER BY impact DESC) - 1 AS rank
-              FROM search_searchposting
-             WHERE {terms}) ranked
+              FROM (SELECT sp.term_id, sp.document_id, {impact_sql()} AS impact
+                      FROM search_searchposting sp
+                      JOIN search_searchfilterrow l ON l.publication_id = sp.document_id
+                     WHERE {{terms}}) scored) ranked
      GROUP BY term_id, width_bucket(rank, %(ends)s::bigint[])
+"""
+
+# Terms whose blocks were built with other averages than today's (one row per term: its first).
+OUTDATED_SQL = """
+    SELECT term_id FROM search_searchblock
+     WHERE number = 0
+       AND (average_a, average_b, average_c) IS DISTINCT FROM (%(average_a)s, %(average_b)s,
+                                                                %(average_c)s)
+     ORDER BY term_id LIMIT %(limit)s
 """
 
 
@@ -65,7 +85,8 @@ def mark_stale(document_ids: list[int], term_ids: list[int]) -> None:
 
 
 def compact(*, full: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
-    """Bring the blocks up to date: those of the terms stale documents hold, or (`full`, or when
+    """Bring the blocks up to date: those of the terms stale documents hold and of up to
+    TERMS_PER_STATEMENT terms built with other averages than today's, or (`full`, or when
     blocks were never built) every term's. Returns how many terms were rebuilt; 0 when another
     compaction holds the lock."""
     with transaction.atomic(), connection.cursor() as cursor:
@@ -78,6 +99,7 @@ def compact(*, full: bool = False, progress: Callable[[int, int], None] | None =
         )
         newest, newest_term = (value or 0 for value in cursor.fetchone())
         built = SearchStats.objects.filter(pk=1, blocks_built_at__isnull=False).exists()
+        stats = statistics.current()
         if full or not built:
             cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
             terms = [row[0] for row in cursor.fetchall()]
@@ -90,8 +112,10 @@ def compact(*, full: bool = False, progress: Callable[[int, int], None] | None =
                    SELECT term_id FROM search_searchstaleterm WHERE id <= %(newest_term)s""",
                 {"newest": newest, "newest_term": newest_term},
             )
-            terms = sorted(row[0] for row in cursor.fetchall())
-        _rebuild_terms(cursor, terms, everything=full or not built, progress=progress)
+            terms = {row[0] for row in cursor.fetchall()}
+            cursor.execute(OUTDATED_SQL, {**stats.averages(), "limit": TERMS_PER_STATEMENT})
+            terms = sorted(terms | {row[0] for row in cursor.fetchall()})
+        _rebuild_terms(cursor, terms, stats, everything=full or not built, progress=progress)
         # Entries listed after these were written after this began: they stay listed.
         cursor.execute("DELETE FROM search_searchstaledocument WHERE id <= %s", [newest])
         cursor.execute("DELETE FROM search_searchstaleterm WHERE id <= %s", [newest_term])
@@ -103,6 +127,7 @@ def compact(*, full: bool = False, progress: Callable[[int, int], None] | None =
 def _rebuild_terms(
     cursor: CursorWrapper,
     terms: list[int],
+    stats: CollectionStats,
     *,
     everything: bool,
     progress: Callable[[int, int], None] | None,
@@ -115,13 +140,13 @@ def _rebuild_terms(
     for start in range(0, len(terms), TERMS_PER_STATEMENT):
         chunk = terms[start : start + TERMS_PER_STATEMENT]
         if everything:
-            # Consecutive ids: a range reads the impact index in order, with no sort.
-            where = "term_id BETWEEN %(low)s AND %(high)s"
+            # Consecutive ids: a range of the term index.
+            where = "sp.term_id BETWEEN %(low)s AND %(high)s"
             params = {"low": chunk[0], "high": chunk[-1]}
         else:
             cursor.execute("DELETE FROM search_searchblock WHERE term_id = ANY(%s)", [chunk])
-            where, params = "term_id = ANY(%(terms)s)", {"terms": chunk}
-        cursor.execute(BUILD_SQL.format(terms=where), {**params, "ends": ends})
+            where, params = "sp.term_id = ANY(%(terms)s)", {"terms": chunk}
+        cursor.execute(BUILD_SQL.format(terms=where), {**params, **stats.averages(), "ends": ends})
         if progress:
             progress(len(chunk), len(terms))
 

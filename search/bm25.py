@@ -1,48 +1,15 @@
-"""BM25F parameters and the SQL that turns a document's tsvectors into postings.
-
-Each field is length-normalised on its own (a long report's title is not diluted by its body),
-then the fields are summed with their weights into one pseudo-frequency, and the posting keeps
-the saturated term score (the "impact"); the query multiplies by the term's IDF. A posting is
-thus exact BM25F for the statistics at the time it was written; `rebuild_search_index` rewrites
-all of them when the collection has changed a lot.
+"""The SQL that writes the search index: documents and pages from the catalogue, postings (each
+term's frequency per field) and field lengths from the documents' tsvectors, document
+frequencies, and the "did you mean" vocabulary. Nothing written here depends on the rest of the
+collection: scores are computed where they are read (search.scoring).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
-K1 = 1.2
-# Field weight and length normalisation (b): A = title and authors, B = topics and abstract,
-# C = the full text, read per page.
-FIELDS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
-
-
-@dataclass(frozen=True)
-class CollectionStats:
-    documents: int
-    average_length_a: float
-    average_length_b: float
-    average_length_c: float
-
-
-def idf(documents: int, df: int) -> float:
-    """Lucene's BM25 IDF: never negative, highest for the rarest terms."""
-    df = max(df, 1)
-    return math.log(1 + (max(documents, df) - df + 0.5) / (df + 0.5))
-
-
-def _normalised(field: str) -> str:
-    weight, b = FIELDS[field]
-    return (
-        f"{weight} * t.tf{field} / (1 - {b} + {b} * l.len{field} "
-        f"/ GREATEST(%(average_{field})s, 1))"
-    )
-
-
 # One statement per batch: count each lexeme per field (A and B from the document's vector,
 # C from its pages, each page under the tsvector position limit), measure the fields, store the
-# lengths, add the terms the index lacks, and write the postings, reading the vectors once.
+# lengths (on the document and its filter row, which scoring reads), add the terms the index
+# lacks, and write the postings, reading the vectors once.
 LEXEMES_SQL = """
     SELECT d.publication_id AS doc, u.lexeme,
            cardinality(array_positions(u.weights, 'A')) AS tfa,
@@ -61,22 +28,31 @@ LEXEMES_SQL = """
 # so each lexeme's id comes from exactly one of them (`added` tries only the lexemes `known`
 # lacks: a conflict check per known lexeme cost a third of the statement). A term another
 # transaction inserted after that snapshot would come from neither: the caller holds the
-# writers' lock (indexing.py), and a rebuild runs alone.
+# writers' lock (indexing.py), and a rebuild runs alone. Every document asked for is measured,
+# one with no words too (its lengths become 0).
 POSTINGS_SQL = f"""
     WITH per_term AS MATERIALIZED (
         SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc
           FROM ({LEXEMES_SQL}) lexemes
          GROUP BY doc, lexeme
     ),
-    lengths AS (
-        SELECT doc, sum(tfa) AS lena, sum(tfb) AS lenb, sum(tfc) AS lenc
-          FROM per_term GROUP BY doc
+    lengths AS MATERIALIZED (
+        SELECT i.doc, coalesce(sum(t.tfa), 0) AS lena, coalesce(sum(t.tfb), 0) AS lenb,
+               coalesce(sum(t.tfc), 0) AS lenc
+          FROM unnest(%(ids)s::bigint[]) AS i(doc) LEFT JOIN per_term t USING (doc)
+         GROUP BY i.doc
     ),
     measured AS (
         UPDATE search_searchdocument d
            SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
           FROM lengths l
          WHERE d.publication_id = l.doc
+    ),
+    measured_rows AS (
+        UPDATE search_searchfilterrow f
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+          FROM lengths l
+         WHERE f.publication_id = l.doc
     ),
     lexemes AS MATERIALIZED (SELECT DISTINCT lexeme FROM per_term),
     known AS MATERIALIZED (
@@ -89,18 +65,13 @@ POSTINGS_SQL = f"""
          ORDER BY lexeme
         ON CONFLICT (lexeme) DO NOTHING
         RETURNING id, lexeme
-    ),
-    scored AS (
-        SELECT t.doc, t.lexeme,
-               {_normalised("a")} + {_normalised("b")} + {_normalised("c")} AS tf
-          FROM per_term t JOIN lengths l USING (doc)
     )
-    INSERT INTO search_searchposting (document_id, term_id, impact)
-    SELECT s.doc, terms.id, s.tf * {K1 + 1} / (s.tf + {K1})
-      FROM scored s
+    INSERT INTO search_searchposting (document_id, term_id, tf_a, tf_b, tf_c)
+    SELECT t.doc, terms.id, t.tfa, t.tfb, t.tfc
+      FROM per_term t
       JOIN (SELECT id, lexeme FROM added UNION ALL SELECT id, lexeme FROM known) terms
            USING (lexeme)
-     WHERE s.tf > 0
+     WHERE t.tfa + t.tfb + t.tfc > 0
 """
 
 # Document frequencies move with the postings. Counted per term from the primary key, then
@@ -119,10 +90,18 @@ DF_APPLY_SQL = """
 
 DELETE_POSTINGS_SQL = "DELETE FROM search_searchposting WHERE document_id = ANY(%(ids)s)"
 
+# The collection measured from scratch: documents and their summed field lengths.
 STATS_SQL = """
-    SELECT count(*), coalesce(avg(length_a), 0), coalesce(avg(length_b), 0),
-           coalesce(avg(length_c), 0)
-      FROM search_searchdocument
+    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
+           coalesce(sum(length_c), 0)
+      FROM search_searchfilterrow
+"""
+
+# The same of some documents alone (an index write's before and after).
+MEASURE_SQL = """
+    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
+           coalesce(sum(length_c), 0)
+      FROM search_searchfilterrow WHERE publication_id = ANY(%(ids)s)
 """
 
 # The vocabulary "did you mean" corrects towards: surface words of titles, names, topics and
@@ -151,18 +130,6 @@ WORDS_REMOVE_SQL = f"""
     )
     UPDATE search_searchword w SET df = GREATEST(w.df - locked.n, 0)
       FROM locked WHERE w.id = locked.id
-"""
-
-# Field lengths alone, for a rebuild's first pass (the postings pass measures them again).
-LENGTHS_SQL = f"""
-    WITH lengths AS (
-        SELECT doc, sum(tfa) AS lena, sum(tfb) AS lenb, sum(tfc) AS lenc
-          FROM ({LEXEMES_SQL}) lexemes GROUP BY doc
-    )
-    UPDATE search_searchdocument d
-       SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
-      FROM lengths l
-     WHERE d.publication_id = l.doc
 """
 
 TRUNCATE_SQL = """
@@ -243,8 +210,10 @@ DOCUMENTS_SQL = """
 # The documents' filter columns copied to their narrow rows (models.SearchFilterRow).
 FILTER_ROWS_SQL = """
     INSERT INTO search_searchfilterrow AS f (
-        publication_id, status, publication_date, type, topic_ids, author_ids)
-    SELECT d.publication_id, d.status, d.publication_date, d.type, d.topic_ids, d.author_ids
+        publication_id, status, publication_date, type, topic_ids, author_ids, length_a,
+        length_b, length_c)
+    SELECT d.publication_id, d.status, d.publication_date, d.type, d.topic_ids, d.author_ids,
+           d.length_a, d.length_b, d.length_c
       FROM search_searchdocument d
      WHERE d.publication_id = ANY(%(ids)s)
         ON CONFLICT (publication_id) DO UPDATE

@@ -17,13 +17,14 @@ from search import (
     ranking,
     selectors,
     snippets,
+    statistics,
 )
 from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
-from search.indexing import current_stats
 from search.query import ParsedQuery, parse
 from search.ranking import Term
 from search.replica import search_db
+from search.scoring import CollectionStats
 from search.suggestions import suggest
 from search.terms import resolve_terms, tsquery_any
 
@@ -77,7 +78,7 @@ class SearchOutcome:
 def search(request: SearchRequest) -> SearchOutcome:
     """The page of results for this request, with counts, facets and a suggestion."""
     parsed = parse(request.query)
-    stats = current_stats()
+    stats = statistics.current()
     terms, unknown = resolve_terms(parsed.ranking_text(), stats.documents)
     required = matching.constraints(parsed)
     constrained = required.condition()
@@ -88,11 +89,9 @@ def search(request: SearchRequest) -> SearchOutcome:
     if not terms or required.impossible:
         return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, 0, unknown))
     if required.ordered:
-        hits = _phrase_hits(terms, condition, required, request, k, stats.documents)
+        hits = _phrase_hits(terms, condition, required, request, k, stats)
     else:
-        hits = _word_hits(
-            terms, condition, request, k, stats.documents, constrained=bool(constrained.sql)
-        )
+        hits = _word_hits(terms, condition, request, k, stats, constrained=bool(constrained.sql))
     page = hits.scored[(request.page - 1) * request.page_size : k]
     results = _results(page, tsquery_any(terms), with_scores=request.sort == "relevance")
     return SearchOutcome(
@@ -120,7 +119,7 @@ def _word_hits(
     condition: Condition,
     request: SearchRequest,
     k: int,
-    documents: int,
+    stats: CollectionStats,
     *,
     constrained: bool,
 ) -> _Hits:
@@ -130,9 +129,11 @@ def _word_hits(
     listed = None
     if request.filters.active and not constrained:
         listed = block_ranking.listed_documents(condition)
-    counted = _count(terms, condition, documents, request.filters, plain=plain, listed=listed)
+    counted = _count(terms, condition, stats.documents, request.filters, plain=plain, listed=listed)
     if request.sort == "relevance":
-        ranked = _rank(terms, k, condition, request.filters, constrained=constrained, listed=listed)
+        ranked = _rank(
+            terms, k, condition, request.filters, stats, constrained=constrained, listed=listed
+        )
         scored, exact, pool = ranked.scores, ranked.exact, ranked.pool
     else:
         holding = _holding_any(condition, terms)
@@ -149,14 +150,14 @@ def _phrase_hits(
     required: matching.Constraints,
     request: SearchRequest,
     k: int,
-    documents: int,
+    stats: CollectionStats,
 ) -> _Hits:
     """Phrases: documents holding all their words are the candidates; word order, which only
     the text knows, is checked on candidates alone. Ranked from the blocks when they can answer
     (phrase_ranking); otherwise the candidates are the intersection of the words' postings, all
     checked when they are few enough (exact), else in the order shown until a page is full."""
     if request.sort == "relevance":
-        ranked = phrase_ranking.rank(terms, required, condition, k)
+        ranked = phrase_ranking.rank(terms, required, condition, k, stats)
         if ranked is not None:
             facets = count_facets(
                 _within(Condition(), ranked.found),
@@ -172,7 +173,7 @@ def _phrase_hits(
     if candidates is not None and len(candidates) <= PHRASE_CHECK_ALL:
         ids = sorted(matching.in_order(candidates, required.ordered, condition))
         if request.sort == "relevance":
-            scored = ranking.rescore(ids, idf, Condition())[:k]
+            scored = ranking.rescore(ids, idf, Condition(), stats)[:k]
         else:
             scored = _by_date(_within(Condition(), ids), k, newest=newest)
         facets = count_facets(_within(Condition(), ids), limit=len(ids) or 1, estimated=False)
@@ -180,7 +181,7 @@ def _phrase_hits(
     depth, checked, found = max(4 * k, 50), set(), set()
     while True:
         if request.sort == "relevance":
-            ranked = ranking.rank(terms, depth, condition)
+            ranked = _top_k(terms, depth, condition, stats)
             ordered, exact = ranked.scores, ranked.exact
         else:
             ordered, exact = _by_date(_holding_any(condition, terms), depth, newest=newest), True
@@ -197,6 +198,7 @@ def _phrase_hits(
     if exhausted:
         count, estimated = len(ids), False
     else:
+        documents = stats.documents
         holding_all = documents
         for term_id in required.required:
             holding_all *= min(1.0, required.required_df[term_id] / max(documents, 1))
@@ -225,6 +227,7 @@ def _rank(
     k: int,
     condition: Condition,
     filters: Filters,
+    stats: CollectionStats,
     *,
     constrained: bool,
     listed: np.ndarray | None,
@@ -237,11 +240,27 @@ def _rank(
     if narrow is not None:
         # A narrow filter: score every document in it exactly, instead of hoping the best
         # postings overall include some of them.
-        scores = ranking.rescore(narrow, {term.id: term.idf for term in terms}, condition)
+        scores = ranking.rescore(narrow, {term.id: term.idf for term in terms}, condition, stats)
         return ranking.Ranked(scores[:k], True, narrow)
     visible_only = not filters.active and not constrained
-    ranked = block_ranking.rank(terms, k, condition, listed=listed, visible_only=visible_only)
-    return ranked or ranking.rank(terms, k, condition, filtered=filters.active)
+    return _top_k(terms, k, condition, stats, listed=listed, visible_only=visible_only)
+
+
+def _top_k(
+    terms: list[Term],
+    k: int,
+    condition: Condition,
+    stats: CollectionStats,
+    *,
+    listed: np.ndarray | None = None,
+    visible_only: bool = False,
+) -> ranking.Ranked:
+    """The top k from the blocks, or by full BM25F over every match when they cannot answer
+    (never built, too many documents changed since the last compaction, too many terms)."""
+    ranked = block_ranking.rank(
+        terms, k, condition, stats, listed=listed, visible_only=visible_only
+    )
+    return ranked or ranking.exact_top(terms, k, condition, stats)
 
 
 def _holding_any(condition: Condition, terms: list[Term]) -> Condition:

@@ -10,22 +10,19 @@ from django.db import connection, transaction
 from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
-from search import blocks, bm25
-from search.models import SearchDocument, SearchPage, SearchPosting, SearchStats
+from search import blocks, bm25, statistics
+from search.models import SearchDocument, SearchPage, SearchPosting
+from search.statistics import WRITER_LOCK
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
 # Built once after a full rebuild rather than row by row during it.
 BULK_BUILT_INDEXES = {
-    "search_posting_impact",
+    "search_posting_term",
     "search_page_vector_gin",
     "search_doc_vector_gin",
 }
 # PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
 PROGRAM_LIMIT_EXCEEDED = "54000"
-# One index writer at a time (a transaction-level advisory lock, released at commit): each
-# writer locks term and word rows in several statements (old ones out, new ones in), so two
-# writers whose old and new words cross would otherwise deadlock, one of them failing.
-WRITER_LOCK = 0x5EA4C11
 
 
 def index_publication(publication_id: int) -> bool:
@@ -44,13 +41,15 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
     with transaction.atomic():
         _lock_writers()
         before = _term_counts(list(publication_ids))
+        measured = statistics.measure(list(publication_ids))
         blocks.mark_stale(list(publication_ids), list(before))
         _remove([pk for pk in publication_ids if pk not in listed])
         if publications:
             _execute(bm25.DELETE_POSTINGS_SQL, ids)
             truncated = write_documents(publications)
-            write_postings(ids, current_stats())
+            write_postings(ids)
         _move_df(before, _term_counts(ids))
+        statistics.record_change(measured, statistics.measure(list(publication_ids)))
     return truncated
 
 
@@ -97,9 +96,10 @@ def _too_long(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == PROGRAM_LIMIT_EXCEEDED
 
 
-def write_postings(ids: list[int], stats: bm25.CollectionStats) -> None:
-    """Terms and postings of these documents (document frequencies are the caller's)."""
-    _execute(bm25.POSTINGS_SQL, ids, averages(stats))
+def write_postings(ids: list[int]) -> None:
+    """Terms, postings and field lengths of these documents (document frequencies and the
+    collection's totals are the caller's)."""
+    _execute(bm25.POSTINGS_SQL, ids)
 
 
 def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
@@ -114,9 +114,11 @@ def remove_publication(publication_id: int) -> None:
     with transaction.atomic():
         _lock_writers()
         before = _term_counts([publication_id])
+        measured = statistics.measure([publication_id])
         blocks.mark_stale([publication_id], list(before))
         _remove([publication_id])
         _move_df(before, {})
+        statistics.record_change(measured, statistics.measure([publication_id]))
 
 
 def _lock_writers() -> None:
@@ -131,41 +133,6 @@ def _remove(ids: list[int]) -> None:
         return
     _execute(bm25.WORDS_REMOVE_SQL, ids)
     SearchDocument.objects.filter(publication_id__in=ids).delete()
-
-
-def current_stats() -> bm25.CollectionStats:
-    """The stored collection statistics, measured now if they were never measured."""
-    stats = SearchStats.objects.filter(pk=1).first()
-    if stats is None or stats.documents == 0:
-        stats = refresh_stats()
-    return bm25.CollectionStats(
-        stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
-    )
-
-
-def refresh_stats() -> SearchStats:
-    """Measure the collection again (document count, average field lengths)."""
-    with connection.cursor() as cursor:
-        cursor.execute(bm25.STATS_SQL)
-        documents, average_a, average_b, average_c = cursor.fetchone()
-    stats, _ = SearchStats.objects.update_or_create(
-        pk=1,
-        defaults={
-            "documents": documents,
-            "average_length_a": float(average_a) or 1.0,
-            "average_length_b": float(average_b) or 1.0,
-            "average_length_c": float(average_c) or 1.0,
-        },
-    )
-    return stats
-
-
-def averages(stats: bm25.CollectionStats) -> dict[str, float]:
-    return {
-        "average_a": stats.average_length_a,
-        "average_b": stats.average_length_b,
-        "average_c": stats.average_length_c,
-    }
 
 
 def _term_counts(ids: list[int]) -> dict[int, int]:
@@ -197,10 +164,10 @@ def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
 
 
 def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the catalogue in two passes: documents first, so the
-    collection statistics are measured on all of them, then every posting with those statistics
-    (one pass would score early documents against a half-built collection). Search finds less
-    until it is done: the tables are emptied, and their indexes built once, at the end."""
+    """Rebuild the whole index from the catalogue: documents, pages and postings batch by
+    batch (a posting holds no statistic, so one pass is enough), then the statistics measured
+    once and the blocks built with them. Search finds less until it is done: the tables are
+    emptied, and their indexes built once, at the end."""
     ids = list(
         Publication.objects.exclude(status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
     )
@@ -211,17 +178,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
             with transaction.atomic():
                 _bulk_session()
                 write_documents(_indexable(batch))
-                _execute(bm25.LENGTHS_SQL, batch)
-            if progress:
-                progress(len(batch))
-        stats = refresh_stats()
-        collection = bm25.CollectionStats(
-            stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
-        )
-        for batch in _batches(ids, batch_size):
-            with transaction.atomic():
-                _bulk_session()
-                write_postings(batch, collection)
+                write_postings(batch)
             if progress:
                 progress(len(batch))
     with connection.cursor() as cursor:
@@ -230,6 +187,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
             "ANALYZE search_searchposting, search_searchdocument, search_searchfilterrow,"
             " search_searchpage"
         )
+    statistics.recount(exact=True)
     blocks.compact(full=True)
     return len(ids)
 

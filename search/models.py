@@ -73,6 +73,11 @@ class SearchFilterRow(models.Model):
     type = models.CharField(max_length=32)
     topic_ids = ArrayField(models.IntegerField(), default=list)
     author_ids = ArrayField(models.IntegerField(), default=list)
+    # The document's field lengths, read with its postings wherever a score is computed: the
+    # length normalisation is applied at query time, with the current averages.
+    length_a = models.IntegerField(default=0)
+    length_b = models.IntegerField(default=0)
+    length_c = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -117,24 +122,23 @@ class SearchTerm(models.Model):
 
 
 class SearchPosting(models.Model):
-    """A term in a document with its BM25F impact (the score without the term's IDF), so a query
-    reads each term's postings best first, only as deep as it needs."""
+    """A term in a document: how often it stands in each field. Scores are computed from these
+    and the document's field lengths with the collection's current statistics wherever they are
+    read (search.scoring), so no posting depends on when it was written."""
 
-    # The largest table: its key is (document, term), and one more index orders it by impact.
+    # The largest table: its key is (document, term), and one more index lists a term's documents.
     pk = models.CompositePrimaryKey("document", "term_id")
     document = models.ForeignKey(
         SearchDocument, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     term_id = models.IntegerField()
-    impact = models.FloatField()
+    tf_a = models.IntegerField(default=0)
+    tf_b = models.IntegerField(default=0)
+    tf_c = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["term_id", "-impact"],
-                include=["document_id"],
-                name="search_posting_impact",
-            ),
+            models.Index(fields=["term_id", "document"], name="search_posting_term"),
         ]
 
     def __str__(self):
@@ -144,16 +148,22 @@ class SearchPosting(models.Model):
 class SearchBlock(models.Model):
     """A run of one term's postings in impact order (best first), packed as two arrays: a query
     reads a term's best postings a few rows at a time, however long its list. Derived from the
-    postings by `search.blocks`; documents changed since are listed in SearchStaleDocument."""
+    postings by `search.blocks` with the scoring averages of the moment (kept on the row, so a
+    reader knows how far the impacts may be from today's); documents changed since are listed
+    in SearchStaleDocument."""
 
     pk = models.CompositePrimaryKey("term_id", "number")
     term_id = models.IntegerField()
     number = models.IntegerField()  # 0 holds the term's best postings
     floor = models.FloatField()  # the smallest impact in the block: a bound on all later ones
     size = models.IntegerField()
-    # Big-endian int4 publication ids and float4 impacts, in the same order.
+    # Big-endian int8 publication ids and float4 impacts, in the same order.
     documents = models.BinaryField()
     impacts = models.BinaryField()
+    # The average field lengths the impacts were computed with.
+    average_a = models.FloatField(default=1.0)
+    average_b = models.FloatField(default=1.0)
+    average_c = models.FloatField(default=1.0)
 
     def __str__(self):
         return f"{self.term_id}#{self.number}"
@@ -199,16 +209,22 @@ class SearchWord(models.Model):
 
 
 class SearchStats(models.Model):
-    """Collection statistics for BM25, refreshed periodically: they drift slowly."""
+    """Collection statistics for BM25F. The count and the length totals are kept exact by every
+    index write, in its transaction; the averages scores are computed with follow them, moved
+    whenever they drift past the tolerance (search.statistics)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     documents = models.IntegerField(default=0)
+    total_length_a = models.BigIntegerField(default=0)
+    total_length_b = models.BigIntegerField(default=0)
+    total_length_c = models.BigIntegerField(default=0)
+    # The averages every score is computed with (scoring averages).
     average_length_a = models.FloatField(default=1.0)
     average_length_b = models.FloatField(default=1.0)
     average_length_c = models.FloatField(default=1.0)
     updated_at = models.DateTimeField(auto_now=True)
     # When every term's blocks were last built from the postings; until then (an index from
-    # before blocks existed) ranking reads the postings table alone.
+    # before blocks existed) ranking scores from the postings alone.
     blocks_built_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):

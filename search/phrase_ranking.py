@@ -4,7 +4,9 @@ A phrase's candidates are the documents in every one of its words' lists. Read i
 blocks (a few rows per word), the lists give the candidates and every candidate's score at once,
 in memory, where intersecting the postings in SQL cost tens of milliseconds. Word order, which
 only the text knows, is then checked in score order, a batch at a time, until the page is full:
-the first k candidates that hold the phrase are the top k of all that do.
+the first k candidates that hold the phrase are the top k of all that do. Impacts from blocks
+built with other averages than today's are only near today's: the order of the checks and where
+they stop then allow for `scoring.impact_bounds`, and the top k is scored from the postings.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import numpy as np
 from django.db import connections
 
 from search import blocks
-from search.block_lists import STALE_LIMIT, Lists, read_lists, stale_holding
+from search.block_lists import STALE_LIMIT, Built, Lists, read_lists, stale_holding
 from search.block_ranking import SLACK
 from search.filters import Condition
 from search.matching import Constraints, in_order
 from search.ranking import Term, rescore
 from search.replica import search_db
+from search.scoring import CollectionStats, impact_bounds
 
 # Postings read per query, at most, across every list in full; past it the caller's slower path
 # (ranking read to a depth) answers.
@@ -42,7 +45,11 @@ class PhraseHits:
 
 
 def rank(
-    terms: list[Term], constraints: Constraints, condition: Condition, k: int
+    terms: list[Term],
+    constraints: Constraints,
+    condition: Condition,
+    k: int,
+    stats: CollectionStats,
 ) -> PhraseHits | None:
     """The k best documents that meet the condition and hold the phrases in order, or None when
     the blocks cannot answer (never built, too many stale documents, lists too long)."""
@@ -54,17 +61,37 @@ def rank(
         stale = blocks.stale_documents(cursor, STALE_LIMIT)
         if stale is None:
             return None
-        lists = read_lists(cursor, sorted(df))
+        lists, built = read_lists(cursor, sorted(df))
         held_stale = stale_holding(cursor, stale, required, len(required))
     idf = {term.id: term.idf for term in terms}
-    ranked = _ranked(lists, required, idf, stale, held_stale)
-    return _checked(ranked, constraints.ordered, condition, idf, k)
+    scoring = _Scoring(idf, stats, *_bounds(built, idf, stats))
+    ranked = _ranked(lists, required, scoring, stale, held_stale)
+    return _checked(ranked, constraints.ordered, condition, scoring, k)
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """The query's IDFs and statistics, and how far the blocks' scores may be from today's:
+    a candidate's exact score is at least `low` and at most `high` times its block score."""
+
+    idf: dict[int, float]
+    stats: CollectionStats
+    low: float = 1.0
+    high: float = 1.0
+
+    def exact(self, docs: list[int]) -> list[tuple[int, float]]:
+        return rescore(docs, self.idf, Condition(), self.stats)
+
+
+def _bounds(built: Built, idf: dict[int, float], stats: CollectionStats) -> tuple[float, float]:
+    factors = [impact_bounds(built[term_id], stats) for term_id in idf if term_id in built]
+    return min([1.0, *(low for low, _ in factors)]), max([1.0, *(high for _, high in factors)])
 
 
 def _ranked(
     lists: Lists,
     required: list[int],
-    idf: dict[int, float],
+    scoring: _Scoring,
     stale: list[int],
     held_stale: list[int],
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +103,7 @@ def _ranked(
         + stale
         + [0]
     )
+    idf = scoring.idf
     holding = np.zeros(size, dtype=np.int32)
     score = np.zeros(size)
     phrase_words = set(required)
@@ -90,7 +118,7 @@ def _ranked(
     candidates = np.flatnonzero(holding == len(required))
     scores = score[candidates]
     if held_stale:
-        exact = rescore(held_stale, idf, Condition())
+        exact = scoring.exact(held_stale)
         candidates = np.concatenate([candidates, [doc for doc, _ in exact]]).astype(np.int64)
         scores = np.concatenate([scores, [value for _, value in exact]])
     order = _best_first(candidates, scores, max(CHECK_ALL, CHECK_BUDGET))
@@ -115,7 +143,7 @@ def _checked(
     ranked: tuple[np.ndarray, np.ndarray],
     phrases: list[str],
     condition: Condition,
-    idf: dict[int, float],
+    scoring: _Scoring,
     k: int,
 ) -> PhraseHits:
     """Word order and the condition, checked on every candidate when they are few, otherwise
@@ -125,7 +153,7 @@ def _checked(
     if total <= CHECK_ALL:
         found = in_order(candidates.tolist(), phrases, condition)
         holding = _holding(candidates, scores, total, found)
-        return PhraseHits(_top(holding, idf, k), sorted(found), len(found), False, True)
+        return PhraseHits(_top(holding, scoring, k), sorted(found), len(found), False, True)
     checked, found = 0, set()
     batch = max(FIRST_CHECK, 2 * k)
     while checked < min(total, CHECK_BUDGET):
@@ -134,14 +162,15 @@ def _checked(
         checked, batch = upto, batch * 2
         holding = _holding(candidates, scores, checked, found)
         if len(holding) >= k:
-            kth = holding[k - 1][1]
-            if checked == total or scores[checked] < kth - SLACK * abs(kth):
+            # Exact scores are at least `low` times the blocks': so is the k-th.
+            kth = holding[k - 1][1] * scoring.low
+            if checked == total or scores[checked] * scoring.high < kth - SLACK * abs(kth):
                 break
     holding = _holding(candidates, scores, checked, found)
     everything = checked == total
     count = len(found) if everything else round(len(found) * total / checked)
     complete = everything or len(holding) >= k
-    return PhraseHits(_top(holding, idf, k), sorted(found), count, not everything, complete)
+    return PhraseHits(_top(holding, scoring, k), sorted(found), count, not everything, complete)
 
 
 def _holding(
@@ -152,11 +181,13 @@ def _holding(
     return [(doc, score) for doc, score in pairs if doc in found]
 
 
-def _top(holding: list[tuple[int, float]], idf: dict[int, float], k: int) -> list:
+def _top(holding: list[tuple[int, float]], scoring: _Scoring, k: int) -> list:
     """The top k in double precision, from the postings (the blocks' impacts are single
-    precision): the candidates within rounding of the k-th are rescored with them."""
+    precision, and may have been computed with other averages): the candidates that may reach
+    the k-th are rescored with them."""
     if not holding:
         return []
-    kth = holding[min(k, len(holding)) - 1][1]
-    near = [doc for doc, score in holding if score >= kth - SLACK * abs(kth)]
-    return rescore(near, idf, Condition())[:k]
+    kth = holding[min(k, len(holding)) - 1][1] * scoring.low
+    reach = kth - SLACK * abs(kth)
+    near = [doc for doc, score in holding if score * scoring.high >= reach]
+    return scoring.exact(near)[:k]

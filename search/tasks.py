@@ -2,14 +2,15 @@
 
 from celery import shared_task
 
+from search import statistics
 from search.blocks import compact
-from search.indexing import refresh_stats
 
 
 @shared_task
 def refresh_statistics() -> int:
-    """Measure the collection again (document count, average field lengths) for BM25."""
-    return refresh_stats().documents
+    """Recount the collection's documents and field lengths for BM25F (a check on the totals
+    every index write keeps)."""
+    return statistics.recount().documents
 
 
 @shared_task

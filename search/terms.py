@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import connections
 
-from search.bm25 import idf
 from search.ranking import Term
 from search.replica import search_db
+from search.scoring import idf
 from search.vectors import CONFIG
 
 # Every lexeme of the text, with its term when the index knows it (one round trip).

@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from django.db import connection
 
 from publications.models import Publication, PublicationPage, Status
+from search import statistics
 from search.engine import SearchOutcome, SearchRequest, search
-from search.indexing import index_publication, index_publications, refresh_stats
+from search.indexing import index_publication, index_publications
 from tests.factories import PublicationFactory
 
 
@@ -28,7 +29,7 @@ def indexed(*, title: str, abstract: str = "", pages: Sequence[str] = (), **fiel
 def reindex_everything() -> None:
     """Measure the collection, then write every posting again with those statistics (what
     `rebuild_search_index` and the periodic refresh converge to)."""
-    refresh_stats()
+    statistics.recount(exact=True)
     index_publications(
         list(Publication.objects.exclude(status=Status.DRAFT).values_list("pk", flat=True))
     )

@@ -300,7 +300,8 @@ def load(collection: Collection) -> dict[int, int]:
     """Publications and their pages, indexed as the catalogue indexes them; returns the document
     key of each publication id."""
     from publications.models import PublicationPage
-    from search.indexing import index_publications, refresh_stats
+    from search import statistics
+    from search.indexing import index_publications
     from tests.factories import PublicationFactory
     from tests.search.indexed import bulk_indexing
 
@@ -320,7 +321,7 @@ def load(collection: Collection) -> dict[int, int]:
     # measured, indexing again writes every posting as a rebuild would.
     with bulk_indexing():
         index_publications(list(keys))
-        refresh_stats()
+        statistics.recount(exact=True)
         index_publications(list(keys))
     return keys
 

@@ -11,12 +11,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from publications.models import Publication, PublicationPage
-from search import block_lists, block_ranking, blocks, engine
+from search import block_lists, block_ranking, blocks, engine, statistics
 from search import terms as terms_module
-from search.bm25 import idf
 from search.facets import count_facets
 from search.filters import Condition, Filters, document_condition
-from search.indexing import current_stats, index_publications
+from search.indexing import index_publications
 from search.models import (
     SearchBlock,
     SearchStaleDocument,
@@ -24,6 +23,7 @@ from search.models import (
     SearchStats,
     SearchTerm,
 )
+from search.scoring import idf, impact_sql
 from search.tasks import compact_blocks
 from search.terms import resolve_terms
 from tests.search.indexed import answers_recorded, run
@@ -48,12 +48,17 @@ def compacted(large_corpus, monkeypatch):  # noqa: F811
     return large_corpus
 
 
+IMPACTS_SQL = f"""SELECT sp.document_id, {impact_sql()} AS impact FROM search_searchposting sp
+                    JOIN search_searchfilterrow l ON l.publication_id = sp.document_id
+                   WHERE sp.term_id = %(term)s ORDER BY impact DESC"""  # noqa: S608 (constants)
+
+
 def _postings_best_first(term_id: int) -> list[tuple[int, float]]:
+    """A term's postings with their impacts under today's averages, best first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT document_id, impact FROM search_searchposting WHERE term_id = %s
-                ORDER BY impact DESC""",
-            [term_id],
+            IMPACTS_SQL,
+            {"term": term_id, **statistics.current().averages()},
         )
         return cursor.fetchall()
 
@@ -114,7 +119,7 @@ def test_blocks_read_in_binary_are_the_rows_the_text_protocol_reads(compacted):
     assert as_binary == as_text
     # The lists decoded from them hold every posting of each word.
     with connection.cursor() as cursor:
-        lists = block_lists.read_lists(cursor, [longest.pk])
+        lists, _ = block_lists.read_lists(cursor, [longest.pk])
     assert sum(len(docs) for docs, _ in lists[longest.pk]) == longest.df
 
 
@@ -289,9 +294,9 @@ def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypa
 
     for query in common:
         scored.clear()
-        terms, _ = resolve_terms(query, current_stats().documents)
+        terms, _ = resolve_terms(query, statistics.current().documents)
 
-        ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
+        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
 
         found = [(doc, score / scale) for doc, score in ranked.scores]
         exact = [(doc, score / scale) for doc, score in _exact(query, Filters(), 10)]
@@ -393,9 +398,9 @@ def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(compa
     plain = [query for query in compacted["queries"] if not set(query) & set('"-')]
     for query in plain[:8]:
         passes.clear()
-        terms, _ = resolve_terms(query, current_stats().documents)
+        terms, _ = resolve_terms(query, statistics.current().documents)
 
-        ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
+        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
 
         _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
         pruned_before: set[int] = set()
@@ -453,9 +458,9 @@ def _probes_recorded(monkeypatch) -> list[int]:
     probed: list[int] = []
     rescore = block_ranking.rescore
 
-    def recording(candidates, idf, condition):
+    def recording(candidates, idf, condition, stats):
         probed.append(len(candidates))
-        return rescore(candidates, idf, condition)
+        return rescore(candidates, idf, condition, stats)
 
     monkeypatch.setattr(block_ranking, "rescore", recording)
     return probed
@@ -468,9 +473,9 @@ def test_candidates_are_probed_or_their_lists_read_to_the_end_whichever_costs_le
     monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", postings_per_probe)
     probed = _probes_recorded(monkeypatch)
     query = compacted["queries"][5]
-    terms, _ = resolve_terms(query, current_stats().documents)
+    terms, _ = resolve_terms(query, statistics.current().documents)
 
-    ranked = block_ranking.rank(terms, 10, document_condition(Filters()))
+    ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
 
     _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
     # Lists read to the end leave nothing to probe but the answer; else candidates are probed.

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from publications.models import Publication
-from search import blocks, phrase_ranking
+from search import blocks, phrase_ranking, statistics
 from search.filters import Filters, document_condition
-from search.indexing import current_stats
 from search.query import parse
 from search.ranking import exact_scores
 from search.terms import resolve_terms
@@ -45,9 +44,9 @@ def checked(monkeypatch) -> list[int]:
 def _matching(query: str, filters: Filters | None = None) -> int:
     """How many documents match, counted by full BM25F with no limit."""
     parsed = parse(query)
-    terms, _ = resolve_terms(parsed.ranking_text(), current_stats().documents)
+    terms, _ = resolve_terms(parsed.ranking_text(), statistics.current().documents)
     condition = document_condition(filters or Filters(), parsed.phrases, parsed.excluded)
-    return len(exact_scores(terms, condition, 10**6))
+    return len(exact_scores(terms, condition, 10**6, statistics.current()))
 
 
 def _assert_exact(query: str, k: int = 10, filters: Filters | None = None):

@@ -1,0 +1,144 @@
+"""The collection statistics BM25F reads: how many documents, their summed field lengths, and the
+average lengths scores are computed with.
+
+The count and the totals are exact at every commit: each index write adds what it changed, in
+its own transaction (writers hold one lock, so the row is never contended by two). The scoring
+averages follow the totals whenever they drift more than SEARCH_AVERAGES_TOLERANCE (relative),
+and exactly at the end of an import or a rebuild: a score computed with averages within a
+fraction e of the exact ones is within e of its exact value (search.scoring.impact_bounds), so
+only documents whose scores lie that close can swap places. Each move leaves the ranking blocks
+built with the old averages; their bounds widen by the same factor until compaction rebuilds
+them (search.blocks), so no result is ever dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from search import bm25
+from search.models import SearchStats
+from search.scoring import CollectionStats
+
+# One index writer at a time (a transaction-level advisory lock, released at commit): each
+# writer locks term and word rows in several statements (old ones out, new ones in), so two
+# writers whose old and new words cross would otherwise deadlock; and the totals here are
+# read and written by one of them at a time.
+WRITER_LOCK = 0x5EA4C11
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Documents and their summed field lengths."""
+
+    documents: int = 0
+    length_a: int = 0
+    length_b: int = 0
+    length_c: int = 0
+
+    def __sub__(self, other: Measure) -> Measure:
+        return Measure(
+            self.documents - other.documents,
+            self.length_a - other.length_a,
+            self.length_b - other.length_b,
+            self.length_c - other.length_c,
+        )
+
+
+ADD_SQL = """
+    INSERT INTO search_searchstats AS s (
+        id, documents, total_length_a, total_length_b, total_length_c, average_length_a,
+        average_length_b, average_length_c, updated_at)
+    VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
+    ON CONFLICT (id) DO UPDATE
+       SET documents = s.documents + excluded.documents,
+           total_length_a = s.total_length_a + excluded.total_length_a,
+           total_length_b = s.total_length_b + excluded.total_length_b,
+           total_length_c = s.total_length_c + excluded.total_length_c,
+           updated_at = now()
+    RETURNING documents, total_length_a, total_length_b, total_length_c, average_length_a,
+              average_length_b, average_length_c
+"""
+
+SET_SQL = """
+    INSERT INTO search_searchstats AS s (
+        id, documents, total_length_a, total_length_b, total_length_c, average_length_a,
+        average_length_b, average_length_c, updated_at)
+    VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
+    ON CONFLICT (id) DO UPDATE
+       SET documents = excluded.documents, total_length_a = excluded.total_length_a,
+           total_length_b = excluded.total_length_b, total_length_c = excluded.total_length_c,
+           updated_at = now()
+    RETURNING documents, total_length_a, total_length_b, total_length_c, average_length_a,
+              average_length_b, average_length_c
+"""
+
+AVERAGES_SQL = """
+    UPDATE search_searchstats
+       SET average_length_a = %s, average_length_b = %s, average_length_c = %s
+     WHERE id = 1
+"""
+
+
+def measure(ids: list[int]) -> Measure:
+    """What these documents count for in the totals now (those not in the index, nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(bm25.MEASURE_SQL, {"ids": ids})
+        return Measure(*(int(value) for value in cursor.fetchone()))
+
+
+def record_change(before: Measure, after: Measure) -> None:
+    """Add an index write's change to the totals (in the writer's transaction), and move the
+    scoring averages if they drifted past the tolerance."""
+    delta = after - before
+    if delta == Measure():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(ADD_SQL, _params(delta))
+        _follow(cursor, cursor.fetchone(), exact=False)
+
+
+def recount(*, exact: bool = False) -> SearchStats:
+    """Measure the collection from scratch (the narrow filter rows, not the documents) and set
+    the totals; `exact` sets the scoring averages to the measured ones, else they move only
+    past the tolerance. Holds the writers' lock, so no write's change is lost in between."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
+        cursor.execute(bm25.STATS_SQL)
+        measured = Measure(*(int(value) for value in cursor.fetchone()))
+        cursor.execute(SET_SQL, _params(measured))
+        _follow(cursor, cursor.fetchone(), exact=exact)
+    return SearchStats.objects.get(pk=1)
+
+
+def current() -> CollectionStats:
+    """The statistics scores are computed with now: the exact count, the scoring averages."""
+    stats = SearchStats.objects.filter(pk=1).first()
+    if stats is None:
+        return CollectionStats(0, 1.0, 1.0, 1.0)
+    return CollectionStats(
+        stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
+    )
+
+
+def _params(measure: Measure) -> dict[str, int]:
+    return {
+        "documents": measure.documents,
+        "length_a": measure.length_a,
+        "length_b": measure.length_b,
+        "length_c": measure.length_c,
+    }
+
+
+def _follow(cursor, row: tuple, *, exact: bool) -> None:
+    documents, *rest = row
+    totals, averages = rest[:3], rest[3:]
+    measured = [max(total / documents, 1.0) if documents else 1.0 for total in totals]
+    drift = max(
+        abs(now - before) / max(before, 1.0) for now, before in zip(measured, averages, strict=True)
+    )
+    tolerance = settings.SEARCH_AVERAGES_TOLERANCE
+    if (exact and drift > 0) or drift > tolerance:
+        cursor.execute(AVERAGES_SQL, measured)
