@@ -11,7 +11,7 @@ from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
 from search import blocks, bm25, statistics
-from search.models import SearchDocument, SearchPage, SearchPosting
+from search.models import SearchDocument, SearchPage, SearchPosting, SearchTerm
 from search.statistics import WRITER_LOCK
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
@@ -51,6 +51,40 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
         _move_df(before, _term_counts(ids))
         statistics.record_change(measured, statistics.measure(list(publication_ids)))
     return truncated
+
+
+class Batched:
+    """Publications a bulk writer (an import) changed, indexed a batch at a time: one set-based
+    index write per batch instead of one per row, each in its own transaction after the rows'
+    own have committed. `finish` writes the rest, then makes the statistics exact and the blocks
+    current, so ranking is right as soon as the bulk write ends."""
+
+    def __init__(self, size: int = 500) -> None:
+        self.size, self.pending = size, []
+
+    def add(self, publication_id: int) -> None:
+        self.pending.append(publication_id)
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            index_publications(sorted(set(self.pending)))
+            self.pending = []
+
+    def finish(self) -> None:
+        self.flush()
+        settle()
+
+
+def settle() -> None:
+    """After a bulk write: the statistics measured from scratch and set exactly, and the blocks
+    rebuilt wherever documents changed or the averages moved since they were built."""
+    statistics.recount(exact=True)
+    # Each compaction rebuilds the changed documents' terms and a bounded number of outdated ones.
+    for _ in range(1 + SearchTerm.objects.count() // blocks.TERMS_PER_STATEMENT + 1):
+        if blocks.compact() < blocks.TERMS_PER_STATEMENT:
+            break
 
 
 def write_documents(publications: Sequence[Publication]) -> set[int]:

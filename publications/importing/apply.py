@@ -21,7 +21,7 @@ from publications.extraction.services import extraction_request
 from publications.importing.files import resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
 from publications.models import Author, Publication, PublicationPage, Status, Topic
-from search.indexing import index_publication
+from search.indexing import Batched, index_publication
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
@@ -46,19 +46,35 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-def import_row(*, row: ImportRow, pdf_dir: Path, batch: uuid.UUID, notify: bool) -> Outcome:
-    """Create or update the publication a row describes; RowError when it cannot be applied."""
+def import_row(
+    *,
+    row: ImportRow,
+    pdf_dir: Path,
+    batch: uuid.UUID,
+    notify: bool,
+    indexing: Batched | None = None,
+) -> Outcome:
+    """Create or update the publication a row describes; RowError when it cannot be applied.
+    Its search documents are written in its transaction, or with `indexing` in that batch's."""
     pdf_path = resolve_pdf(pdf_dir=pdf_dir, relative=row.pdf) if row.pdf else None
     try:
         with transaction.atomic():
-            return _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
+            outcome, touched = _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
+            if touched and indexing is None:
+                index_publication(touched)
     except (IntegrityError, DataError) as exc:
         # Validation should leave nothing for the database to refuse; if it does (a concurrent
         # import creating the same author, say), this row is skipped and the next one goes on.
         raise RowError(f"the database refused it: {str(exc).splitlines()[0]}") from exc
+    if touched and indexing is not None:
+        indexing.add(touched)
+    return outcome
 
 
-def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool) -> Outcome:
+def _apply(
+    *, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool
+) -> tuple[Outcome, int | None]:
+    """The row applied; its outcome, and the publication's id when the index must follow."""
     publication = _find_or_new(row)
     created = publication.pk is None
     authors, authors_changed = _resolve_all(row.authors, _author)
@@ -76,13 +92,15 @@ def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: b
         fields = {*changed, *(PDF_FIELDS if new_pdf else ()), "updated_at"}
         publication.save(update_fields=sorted(fields))
     if touched:
-        index_publication(publication.pk)
         transaction.on_commit(services.public_catalogue_changed)
     # Queues (on commit) extraction of a new file, or of one never extracted; else a no-op.
     extraction_request(publication=publication)
+    indexed = publication.pk if touched else None
     if created:
-        return Outcome.CREATED
-    return Outcome.UPDATED if touched or authors_changed or topics_changed else Outcome.UNCHANGED
+        return Outcome.CREATED, indexed
+    if touched or authors_changed or topics_changed:
+        return Outcome.UPDATED, indexed
+    return Outcome.UNCHANGED, indexed
 
 
 def _find_or_new(row: ImportRow) -> Publication:

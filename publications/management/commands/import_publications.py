@@ -49,6 +49,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from publications import importing, services
+from search.indexing import Batched
 
 PLAIN_EVERY_ROWS = 100
 PLAIN_EVERY_SECONDS = 5.0
@@ -80,11 +81,23 @@ class Command(BaseCommand):
         report = importing.ImportReport()
         batch = uuid.uuid4()  # Everything one run makes public is announced as one digest.
         progress = self._progress(total, quiet=quiet or verbosity == 0)
-        for line, text in importing.read_lines(file):
-            importing.import_line(
-                text=text, line=line, pdf_dir=pdf_dir, batch=batch, notify=notify, report=report
-            )
-            progress.update(line, report)
+        # The rows' search documents are written a batch at a time; at the end the statistics
+        # are made exact and the ranking blocks current, so search ranks right at once.
+        indexing = Batched()
+        try:
+            for line, text in importing.read_lines(file):
+                importing.import_line(
+                    text=text,
+                    line=line,
+                    pdf_dir=pdf_dir,
+                    batch=batch,
+                    notify=notify,
+                    report=report,
+                    indexing=indexing,
+                )
+                progress.update(line, report)
+        finally:
+            indexing.finish()
         progress.close()
         if notify:
             services.publications_announce_on_commit()  # the whole run as one digest, now

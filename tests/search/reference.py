@@ -1,0 +1,136 @@
+"""BM25F computed from scratch from the catalogue's own text, reading nothing of search/'s tables:
+the reference the engine's ranking is checked against, so a bug in how the index stores or
+updates its inputs cannot hide in both.
+
+Fields as the product defines them (README "Search"): A = title, subtitle and author names; B =
+topic names and abstract; C = the PDF's pages, each page's words counted on its own (a tsvector
+keeps at most 256 positions of a word). Term frequencies and field lengths come from
+`to_tsvector` of that text; the collection is every publication that is not a draft (scheduled
+ones count, as they are indexed), with its document count, average field lengths and document
+frequencies measured now; the answer lists the publications the public may see today. The
+weights, b and k1 are written out again here rather than imported.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db import connection
+from django.utils import timezone
+
+K1 = 1.2
+WEIGHTS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
+
+FREQUENCIES_SQL = """
+    WITH indexed AS (
+        SELECT p.id, p.status, p.publication_date,
+               concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, ''),
+                   (SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id)
+                      FROM publications_publicationauthor pa
+                      JOIN publications_author au ON au.id = pa.author_id
+                     WHERE pa.publication_id = p.id)) AS field_a,
+               concat_ws(' ',
+                   (SELECT string_agg(tp.name, ' ' ORDER BY tp.name)
+                      FROM publications_publication_topics pt
+                      JOIN publications_topic tp ON tp.id = pt.topic_id
+                     WHERE pt.publication_id = p.id), p.abstract) AS field_b
+          FROM publications_publication p
+         WHERE p.status <> 'draft'
+    ),
+    words AS (
+        SELECT i.id, u.lexeme, cardinality(u.positions) AS a, 0 AS b, 0 AS c
+          FROM indexed i CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', i.field_a)) u
+        UNION ALL
+        SELECT i.id, u.lexeme, 0, cardinality(u.positions), 0
+          FROM indexed i CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', i.field_b)) u
+        UNION ALL
+        SELECT i.id, u.lexeme, 0, 0, cardinality(u.positions)
+          FROM indexed i JOIN publications_publicationpage pg ON pg.publication_id = i.id
+         CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', pg.text)) u
+    )
+    SELECT i.id, i.status, i.publication_date, w.lexeme, sum(w.a), sum(w.b), sum(w.c)
+      FROM indexed i LEFT JOIN words w ON w.id = i.id
+     GROUP BY i.id, i.status, i.publication_date, w.lexeme
+"""
+
+QUERY_LEXEMES_SQL = (
+    "SELECT DISTINCT lexeme FROM unnest(tsvector_to_array(to_tsvector('english_unaccent', %s)))"
+    " AS q(lexeme)"
+)
+
+
+class Reference:
+    """The collection as it is now; `top(query)` ranks it by BM25F over plain words."""
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(FREQUENCIES_SQL)
+            rows = cursor.fetchall()
+        self.frequencies: dict[int, dict[str, tuple[int, int, int]]] = {}
+        self.visible: set[int] = set()
+        today = timezone.localdate()
+        for pk, status, date, lexeme, a, b, c in rows:
+            words = self.frequencies.setdefault(pk, {})
+            if status in ("published", "scheduled") and date <= today:
+                self.visible.add(pk)
+            if lexeme is not None and a + b + c > 0:
+                words[lexeme] = (int(a), int(b), int(c))
+        self.lengths = {
+            pk: tuple(sum(tf[n] for tf in words.values()) for n in range(3))
+            for pk, words in self.frequencies.items()
+        }
+        count = max(len(self.lengths), 1)
+        self.averages = tuple(
+            max(sum(lengths[n] for lengths in self.lengths.values()) / count, 1.0) for n in range(3)
+        )
+        self.df: dict[str, int] = {}
+        for words in self.frequencies.values():
+            for lexeme in words:
+                self.df[lexeme] = self.df.get(lexeme, 0) + 1
+
+    def score(self, pk: int, lexemes: list[str]) -> float:
+        words, lengths = self.frequencies[pk], self.lengths[pk]
+        total = 0.0
+        for lexeme in lexemes:
+            if lexeme not in words:
+                continue
+            pseudo = sum(
+                weight * words[lexeme][n] / (1 - b + b * lengths[n] / self.averages[n])
+                for n, (weight, b) in enumerate(WEIGHTS.values())
+            )
+            total += self._idf(lexeme) * pseudo * (K1 + 1) / (pseudo + K1)
+        return total
+
+    def lexemes(self, query: str) -> list[str]:
+        """The query's distinct lexemes, as PostgreSQL stems them."""
+        with connection.cursor() as cursor:
+            cursor.execute(QUERY_LEXEMES_SQL, [query])
+            return [row[0] for row in cursor.fetchall()]
+
+    def top(self, query: str, k: int = 10) -> list[tuple[int, float]]:
+        """The k best visible publications for these plain words, best first (ties by id)."""
+        lexemes = self.lexemes(query)
+        scored = [
+            (pk, self.score(pk, lexemes))
+            for pk in self.visible
+            if any(lexeme in self.frequencies[pk] for lexeme in lexemes)
+        ]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))[:k]
+
+    def _idf(self, lexeme: str) -> float:
+        documents, df = len(self.lengths), self.df[lexeme]
+        return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def same_top(reference: Reference, query: str, found: list[int], k: int = 10) -> bool:
+    """Whether the publications found, in their order, are a top k by the reference: the same
+    number, and at each rank the reference's own score at that rank (to 1e-6 relative), so
+    documents may trade places only with one of equal score."""
+    expected = reference.top(query, k)
+    if len(found) != len(expected):
+        return False
+    lexemes = reference.lexemes(query)
+    return all(
+        math.isclose(reference.score(pk, lexemes), score, rel_tol=1e-6, abs_tol=1e-9)
+        for pk, (_, score) in zip(found, expected, strict=True)
+    )
