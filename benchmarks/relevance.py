@@ -137,7 +137,7 @@ def main() -> None:
     report(
         results,
         {
-            "collection": str(args.collection),
+            "collection": shown(args.collection),
             "documents": len(collection.docs),
             "queries": len(collection.queries),
             "imported": imported["summary"],
@@ -406,6 +406,12 @@ def report(results: list[dict], details: dict) -> None:
             cut = "" if row["queries_cut"] is None else row["queries_cut"]
             writer.writerow([row["run"], row["ndcg_cut_10"], row["recall_100"], cut,
                              details["measured"]])  # fmt: skip
+
+
+def shown(path: Path) -> str:
+    """The path from the project's folder when it lies inside it (results carry no home)."""
+    path = path.resolve()
+    return str(path.relative_to(BASE_DIR)) if path.is_relative_to(BASE_DIR) else str(path)
 
 
 def log(message: str) -> None:
