@@ -5,7 +5,8 @@ written to benchmarks/results/summary.{md,csv}, and the chart of search latency 
     .venv/bin/python benchmarks/run.py [--sizes 10k,100k,1m] [--only search,pages]
     .venv/bin/python benchmarks/run.py --from-results    # the table from the last results only
 
-Each benchmark also runs alone (benchmarks/search.py, pages.py, newsletter.py, extraction.py).
+Each benchmark also runs alone (benchmarks/search.py, pages.py, newsletter.py, extraction.py,
+relevance.py). relevance.py runs when its collection (benchmarks/data/cranfield) is present.
 One that fails is reported and the others still run; the table then shows its last results.
 """
 
@@ -19,10 +20,18 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-from benchmarks.summary import latency_chart, markdown, read_csv, summary_rows, write_summary  # noqa: E402
+from benchmarks.summary import (  # noqa: E402
+    CRANFIELD,
+    latency_chart,
+    markdown,
+    read_csv,
+    summary_rows,
+    write_summary,
+)
 
 RESULTS = BASE_DIR / "benchmarks" / "results"
 BENCHMARKS = ["search", "pages", "newsletter", "extraction"]
+BENCHMARKS += ["relevance"] if CRANFIELD.is_dir() else []
 
 
 def main() -> None:

@@ -18,6 +18,12 @@ NEWSLETTER_TARGET = 0.60
 # processes give 1.8 times one.
 PIPELINE_SHARE_TARGET = 0.85
 PIPELINE_SCALING_TARGET = 1.8
+# The relevance issue's (benchmarks/relevance.py, on the Cranfield collection when its folder is
+# present): right after an import, nDCG@10 within 0.005 of the ranking after a rebuild of the
+# index, and at least bm25s's minus 0.01.
+CRANFIELD = Path(__file__).resolve().parent / "data" / "cranfield"
+RELEVANCE_IMPORT_VS_REBUILD = 0.005
+RELEVANCE_IMPORT_VS_BM25S = 0.01
 HEADER = ["benchmark", "measure", "figure", "target", "met"]
 
 
@@ -155,6 +161,39 @@ def extraction_rows(results: list[dict[str, str]]) -> list[Row]:
     return rows
 
 
+def relevance_rows(results: list[dict[str, str]]) -> list[Row]:
+    """Cranfield nDCG@10 and recall@100 after the import (against the targets), after a rebuild
+    of the index, and of bm25s."""
+
+    def run(prefix: str) -> dict[str, str] | None:
+        return next((row for row in results if row["run"].startswith(prefix)), None)
+
+    imported, rebuilt, bm25s = run("after import"), run("after rebuild"), run("bm25s")
+    if imported is None or rebuilt is None or bm25s is None:
+        return []
+    ndcg = {name: float(row["ndcg_10"]) for name, row in
+            (("import", imported), ("rebuild", rebuilt), ("bm25s", bm25s))}  # fmt: skip
+    floor = ndcg["bm25s"] - RELEVANCE_IMPORT_VS_BM25S
+    near = abs(ndcg["import"] - ndcg["rebuild"]) <= RELEVANCE_IMPORT_VS_REBUILD
+
+    def figure(row: dict[str, str]) -> str:
+        return f"{float(row['ndcg_10']):.4f} / {float(row['recall_100']):.4f}"
+
+    measure = "Cranfield nDCG@10 / recall@100"
+    return [
+        Row(
+            "relevance",
+            f"{measure} {imported['run']} ({imported['queries_cut']} queries cut)",
+            figure(imported),
+            f"nDCG@10 ≥ {floor:.4f} (bm25s - {RELEVANCE_IMPORT_VS_BM25S:g}) and within "
+            f"{RELEVANCE_IMPORT_VS_REBUILD:g} of after rebuild",
+            ndcg["import"] >= floor and near,
+        ),
+        Row("relevance", f"{measure} {rebuilt['run']}", figure(rebuilt)),
+        Row("relevance", f"{measure}, {bm25s['run']}", figure(bm25s)),
+    ]
+
+
 def summary_rows(results_dir: Path) -> list[Row]:
     """Every benchmark's figures from its CSV; a benchmark without results says so."""
     readers = {
@@ -162,10 +201,13 @@ def summary_rows(results_dir: Path) -> list[Row]:
         "pages": pages_rows,
         "newsletter": newsletter_rows,
         "extraction": extraction_rows,
+        "relevance": relevance_rows,
     }
     rows = []
     for name, reader in readers.items():
         found = reader(read_csv(results_dir / f"{name}.csv"))
+        if name == "relevance" and not found and not CRANFIELD.is_dir():
+            continue  # no collection to measure with: no line
         rows += found or [Row(name, "no results yet", f"run benchmarks/{name}.py")]
     return rows
 
