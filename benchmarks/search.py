@@ -194,8 +194,8 @@ def _progress(total: int):
 
     def step(count: int) -> None:
         done[0] += count
-        if done[0] % 50_000 < count or done[0] == 2 * total:
-            log(f"  indexed {done[0]:,} of {2 * total:,} (two passes)")
+        if done[0] % 50_000 < count or done[0] == total:
+            log(f"  indexed {done[0]:,} of {total:,}")
 
     return step
 

@@ -132,12 +132,6 @@ WORDS_REMOVE_SQL = f"""
       FROM locked WHERE w.id = locked.id
 """
 
-TRUNCATE_SQL = """
-    TRUNCATE search_searchposting, search_searchpage, search_searchfilterrow,
-             search_searchdocument, search_searchterm, search_searchword, search_searchblock,
-             search_searchstaledocument, search_searchstaleterm
-"""
-
 # After a bulk build, every document frequency counted once from the postings.
 RECOUNT_DF_SQL = """
     UPDATE search_searchterm t SET df = c.n

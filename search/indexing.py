@@ -3,7 +3,6 @@ its own transaction, whenever a publication's text, metadata or status changes."
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 
 from django.db import connection, transaction
@@ -11,16 +10,11 @@ from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
 from search import blocks, bm25, statistics
-from search.models import SearchDocument, SearchPage, SearchPosting, SearchTerm
+from search.models import SearchDocument, SearchTerm
+from search.rebuild import rebuild_beside
 from search.statistics import WRITER_LOCK
 from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
 
-# Built once after a full rebuild rather than row by row during it.
-BULK_BUILT_INDEXES = {
-    "search_posting_term",
-    "search_page_vector_gin",
-    "search_doc_vector_gin",
-}
 # PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
 PROGRAM_LIMIT_EXCEEDED = "54000"
 
@@ -198,16 +192,15 @@ def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
 
 
 def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the catalogue: documents, pages and postings batch by
-    batch (a posting holds no statistic, so one pass is enough), then the statistics measured
-    once and the blocks built with them. Search finds less until it is done: the tables are
-    emptied, and their indexes built once, at the end."""
+    """Rebuild the whole index from the catalogue beside the live one, which readers keep until
+    it is switched in at once (search.rebuild): documents, pages and postings batch by batch (a
+    posting holds no statistic, so one pass is enough), then the indexes, document frequencies,
+    statistics and blocks; publications written meanwhile are indexed again at the switch."""
     ids = list(
         Publication.objects.exclude(status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(bm25.TRUNCATE_SQL)
-    with _secondary_indexes_built_at_the_end():
+
+    def load() -> int:
         for batch in _batches(ids, batch_size):
             with transaction.atomic():
                 _bulk_session()
@@ -215,15 +208,15 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
                 write_postings(batch)
             if progress:
                 progress(len(batch))
-    with connection.cursor() as cursor:
-        cursor.execute(bm25.RECOUNT_DF_SQL)
-        cursor.execute(
-            "ANALYZE search_searchposting, search_searchdocument, search_searchfilterrow,"
-            " search_searchpage"
-        )
-    statistics.recount(exact=True)
-    blocks.compact(full=True)
-    return len(ids)
+        return len(ids)
+
+    def finish() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(bm25.RECOUNT_DF_SQL)
+        statistics.recount(exact=True)
+        blocks.compact(full=True)
+
+    return rebuild_beside(load=load, finish=finish, changed=index_publications)
 
 
 def _batches(ids: list[int], size: int):
@@ -235,25 +228,3 @@ def _bulk_session() -> None:
     # disk at every commit.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
-
-
-@contextlib.contextmanager
-def _secondary_indexes_built_at_the_end():
-    """Drop the indexes a bulk load would otherwise update row by row; build each once after."""
-    indexes = [
-        (model, index)
-        for model in (SearchPosting, SearchPage, SearchDocument)
-        for index in model._meta.indexes
-        if index.name in BULK_BUILT_INDEXES
-    ]
-    with connection.schema_editor() as editor:
-        for model, index in indexes:
-            editor.remove_index(model, index)
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-        with connection.schema_editor() as editor:
-            for model, index in indexes:
-                editor.add_index(model, index)

@@ -10,16 +10,19 @@ from search.indexing import rebuild
 
 
 class Command(BaseCommand):
-    help = "Rebuild every search document, page and posting from the catalogue."
+    help = (
+        "Rebuild every search document, page and posting from the catalogue, beside the live "
+        "index, which readers keep until the new one replaces it at the end (it needs as much "
+        "disk again as the live index meanwhile)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, batch_size, **options):
         total = Publication.objects.exclude(status=Status.DRAFT).count()
-        # Two passes over the publications: documents, then postings.
         with tqdm(
-            total=2 * total,
+            total=total,
             unit="doc",
             desc="Indexing",
             disable=not sys.stderr.isatty(),
