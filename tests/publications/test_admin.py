@@ -307,7 +307,10 @@ def test_the_same_author_twice_is_refused(admin_client):
 @pytest.mark.parametrize(
     ("upload", "error"),
     [
-        (SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"), "This is not a PDF file"),
+        (
+            SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"),
+            "This is not a PDF file: it does not start with %PDF-.",
+        ),
         (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
     ],
 )
