@@ -357,4 +357,11 @@ class Extraction(models.Model):
 
     @property
     def reason_text(self) -> str:
-        return ExtractionReason(self.reason).label if self.reason else ""
+        if not self.reason:
+            return ""
+        label = ExtractionReason(self.reason).label
+        # A timeout's detail is our own words on which limit was hit (the base or the one for
+        # its length); other details are the parser's messages, kept for the logs.
+        if self.reason == ExtractionReason.TIMED_OUT and self.detail:
+            return f"{label.removesuffix('.')}: {self.detail}."
+        return label
