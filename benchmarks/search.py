@@ -178,7 +178,7 @@ def build(size, shape, vocabulary, *, rebuild: bool) -> dict:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute(
             "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
-            "WHERE c.relname LIKE 'search\\_%%' AND c.relkind = 'r'"
+            "WHERE c.relname LIKE 'search\\_%' AND c.relkind = 'r'"
         )
         index_bytes = int(cursor.fetchone()[0])
         cursor.execute("SELECT count(*) FROM search_searchposting")

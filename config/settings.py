@@ -394,7 +394,12 @@ LOGGING = {
 }
 
 # --- PDF text extraction ------------------------------------------------------------------------
-EXTRACTION_TIME_LIMIT = env_int("EXTRACTION_TIME_LIMIT", 120)  # seconds per file
+# Seconds a file may take: the base plus this much a page (EXTRACTION_TIME_LIMIT, the old name of
+# the base when it was the whole limit, still sets it).
+EXTRACTION_TIME_LIMIT_BASE = env_int(
+    "EXTRACTION_TIME_LIMIT_BASE", env_int("EXTRACTION_TIME_LIMIT", 120), minimum=1
+)
+EXTRACTION_TIME_PER_PAGE = float(ENV.get("EXTRACTION_TIME_PER_PAGE", "").strip() or 0.1)
 EXTRACTION_MEMORY_LIMIT = env_int("EXTRACTION_MEMORY_LIMIT", 1024**3)  # bytes per parser
 EXTRACTION_MAX_PAGES = env_int("EXTRACTION_MAX_PAGES", 5000)
 EXTRACTION_MAX_ATTEMPTS = env_int("EXTRACTION_MAX_ATTEMPTS", 3)

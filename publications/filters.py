@@ -31,9 +31,31 @@ class SlugListFilter(django_filters.Filter):
     field_class = SlugListField
 
 
+class TextListField(forms.Field):
+    """Repeated ?name=text parameters, kept as typed (trimmed, each once): an author's slug or
+    part of a name (see AuthorQuerySet.named)."""
+
+    widget = forms.MultipleHiddenInput
+    max_values = 20  # each is one more OR in the query
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        texts = {}
+        for text in filter(None, (raw.strip() for raw in values)):
+            texts.setdefault(text.casefold(), text)
+        texts = list(texts.values())
+        if len(texts) > self.max_values:
+            raise forms.ValidationError(f"At most {self.max_values} authors, please.")
+        return texts
+
+
+class TextListFilter(django_filters.Filter):
+    field_class = TextListField
+
+
 class PublicationFilter(django_filters.FilterSet):
     topic = SlugListFilter(method="filter_topics", label="Topic")
-    author = SlugListFilter(method="filter_authors", label="Author")
+    author = TextListFilter(method="filter_authors", label="Author")
     type = django_filters.MultipleChoiceFilter(
         choices=PublicationType.choices,
         distinct=False,
@@ -63,7 +85,7 @@ class PublicationFilter(django_filters.FilterSet):
         return queryset.in_topics(Topic.objects.filter(slug__in=value)) if value else queryset
 
     def filter_authors(self, queryset, name, value):
-        return queryset.by_authors(Author.objects.filter(slug__in=value)) if value else queryset
+        return queryset.by_authors(Author.objects.named(value)) if value else queryset
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,8 @@ class Listing:
     form: forms.Form
     publications: QuerySet[Publication]
     topics: list[Topic]  # every topic, for the topic checkboxes
-    authors: list[Author]  # the authors filtered on, with their names
+    authors: list[Author]  # the authors filtered on by slug, with their names
+    author_terms: list[str]  # text filtered on that is no author's slug: part of a name
     selected: dict[str, list[str]]
     active: list[ActiveFilter]
 
@@ -116,12 +139,14 @@ def publication_listing(params: QueryDict) -> Listing:
     valid = filterset.is_valid()
     data = filterset.form.cleaned_data
     topics = list(Topic.objects.order_by("name"))
-    authors = list(Author.objects.filter(slug__in=data.get("author") or []))
-    active = active_filters(
-        params, data, {t.slug: t.name for t in topics}, {a.slug: a.name for a in authors}
-    )
+    typed = data.get("author") or []
+    authors = list(Author.objects.filter(slug__in=[slugify(text) for text in typed]))
+    names = {author.slug: author.name for author in authors}
+    terms = [text for text in typed if slugify(text) not in names]
+    author_labels = {text: names.get(slugify(text), f"Name contains “{text}”") for text in typed}
+    active = active_filters(params, data, {t.slug: t.name for t in topics}, author_labels)
     selected = {key: list(data.get(key) or []) for key in ("topic", "author", "type")}
     # Filters that do not parse (a date like 2024-13-45) show their error and no results,
     # rather than silently showing everything.
     publications = filterset.qs if valid else base.none()
-    return Listing(filterset.form, publications, topics, authors, selected, active)
+    return Listing(filterset.form, publications, topics, authors, terms, selected, active)

@@ -1,11 +1,41 @@
 """Forms for staff. Checks that need no database live here; writes go through services."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 
 from publications.models import Publication
 from publications.pdf_files import check_pdf_header
+
+
+@dataclass(frozen=True)
+class LinkedFile:
+    """What the file widget's template reads: the stored name and where to open it."""
+
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
+class ServedFileWidget(AdminFileWidget):
+    """The admin file input whose "Currently:" link opens the file through one of our views.
+
+    MEDIA_URL is never served (a draft's PDF must not be public), so the storage URL is a 404;
+    the form sets `href` to the view that serves this file to staff, drafts included.
+    """
+
+    href = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.href:
+            context["widget"]["value"] = LinkedFile(name=str(value), url=self.href)
+        return context
 
 
 class PublicationAdminForm(forms.ModelForm):
@@ -26,7 +56,10 @@ class PublicationAdminForm(forms.ModelForm):
             "cover_image",
             "pdf",
         ]
-        widgets = {"pdf": AdminFileWidget(attrs={"accept": "application/pdf,.pdf"})}
+        widgets = {
+            "pdf": ServedFileWidget(attrs={"accept": "application/pdf,.pdf"}),
+            "cover_image": ServedFileWidget,
+        }
         help_texts = {
             "status": (
                 "Draft is not public. Published with a date ahead becomes Scheduled and appears "
@@ -34,6 +67,14 @@ class PublicationAdminForm(forms.ModelForm):
             ),
             "slug": "The last part of the address. Renaming keeps the old address as a redirect.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # The saved slug, read before validation copies a typed (maybe invalid) one onto it.
+            slug = self.instance.slug
+            self.fields["pdf"].widget.href = reverse("publications:pdf", args=[slug])
+            self.fields["cover_image"].widget.href = reverse("publications:cover", args=[slug])
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")

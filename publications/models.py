@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 
 class PublicationType(models.TextChoices):
@@ -78,6 +79,17 @@ class AuthorQuerySet(models.QuerySet):
         return self.annotate(
             publication_count=Count("authorships", filter=public_q("authorships__publication__"))
         )
+
+    def named(self, values):
+        """The authors these values name: an author's slug picks that author alone (links and the
+        name suggestions send slugs); any other text picks every author whose name contains it,
+        as the suggestions do, so a partial name typed and applied is a search, not a miss."""
+        condition = Q(pk__in=[])
+        for value in values:
+            slug = slugify(value)
+            is_a_slug = Exists(self.model.objects.filter(slug=slug))
+            condition |= Q(slug=slug) | (Q(name__icontains=value) & ~is_a_slug)
+        return self.filter(condition)
 
 
 class Author(models.Model):
@@ -345,4 +357,11 @@ class Extraction(models.Model):
 
     @property
     def reason_text(self) -> str:
-        return ExtractionReason(self.reason).label if self.reason else ""
+        if not self.reason:
+            return ""
+        label = ExtractionReason(self.reason).label
+        # A timeout's detail is our own words on which limit was hit (the base or the one for
+        # its length); other details are the parser's messages, kept for the logs.
+        if self.reason == ExtractionReason.TIMED_OUT and self.detail:
+            return f"{label.removesuffix('.')}: {self.detail}."
+        return label

@@ -1,7 +1,6 @@
 """Celery tasks of the catalogue: thin wrappers that call one service."""
 
 from celery import shared_task
-from django.conf import settings
 
 from publications import services
 from publications.extraction import services as extraction
@@ -16,7 +15,8 @@ def publish_due_publications() -> int:
 
 
 # acks_late + reject_on_worker_lost (settings): a task whose worker dies is delivered again.
-@shared_task(time_limit=settings.EXTRACTION_TIME_LIMIT + settings.EXTRACTION_LEASE_MARGIN)
+# Its hard limit is past the parser's own for the longest file allowed.
+@shared_task(time_limit=extraction.longest_run_seconds())
 def extract_pdf(publication_id: int, sha256: str) -> str:
     """Extract the text of this publication's PDF, if it is still this file."""
     return extraction.extraction_run(publication_id=publication_id, sha256=sha256)

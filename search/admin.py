@@ -2,10 +2,15 @@
 
 from django.contrib import admin
 from django.db.models import Case, Value, When
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from search.models import SearchQuery
 
 FOUND_NOTHING = Case(When(last_results=0, then=Value(True)), default=Value(False))
+# A logged query may be 200 characters with no space to wrap at; the list shows this many and
+# keeps the whole text on hover and in the detail view.
+LISTED_CHARACTERS = 60
 
 
 class FoundNothingFilter(admin.SimpleListFilter):
@@ -28,7 +33,7 @@ class FoundNothingFilter(admin.SimpleListFilter):
 @admin.register(SearchQuery)
 class SearchQueryAdmin(admin.ModelAdmin):
     list_display = [
-        "text",
+        "query",
         "found_nothing",
         "searches",
         "zero_results",
@@ -41,6 +46,11 @@ class SearchQueryAdmin(admin.ModelAdmin):
     ordering = [FOUND_NOTHING.desc(), "-searches", "text"]
     date_hierarchy = "last_searched_at"
     show_full_result_count = False
+
+    @admin.display(description="text", ordering="text")
+    def query(self, obj):
+        shown = Truncator(obj.text).chars(LISTED_CHARACTERS)
+        return format_html('<span title="{}">{}</span>', obj.text, shown)
 
     @admin.display(boolean=True, description="found nothing")
     def found_nothing(self, obj):

@@ -160,7 +160,7 @@ def worker_environment(*, media_root) -> dict[str, str]:
         SECRET_KEY="test-worker-secret-key-not-for-production",
         DEBUG="1",
         MEDIA_ROOT=str(media_root),
-        EXTRACTION_TIME_LIMIT="5",
+        EXTRACTION_TIME_LIMIT_BASE="5",
         EXTRACTION_LEASE_MARGIN="1",
         EXTRACTION_PENDING_GRACE="2",
         EXTRACTION_SWEEP_INTERVAL="1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import JsonResponse
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 
 from publications.models import Extraction, ExtractionFlag, ExtractionStatus, Publication
@@ -15,7 +16,7 @@ def extraction_payload(extraction: Extraction | None) -> dict:
         return {"status": "none", "summary": "No PDF", "flags": [], "reason": ""}
     parts = [ExtractionStatus(extraction.status).label]
     if extraction.pages is not None:
-        parts.append(f"{extraction.pages} pages")
+        parts.append(f"{extraction.pages} page{pluralize(extraction.pages)}")
     if extraction.seconds is not None:
         parts.append(f"{extraction.seconds:.1f} s")
     if extraction.attempts > 1:
@@ -45,10 +46,14 @@ def render_extraction(extraction: Extraction | None, *, poll_url: str = ""):
     )
 
 
-def extraction_json(publication: Publication) -> JsonResponse:
+def extraction_json(publication: Publication, *, empty: str) -> JsonResponse:
+    """What the change form's poll reads: the status, and the form's read-only fields that
+    extraction writes, shown as the form shows them (`empty` for no value), so none stays stale."""
     extraction = Extraction.objects.filter(publication=publication).first()
     payload = extraction_payload(extraction)
     payload["html"] = str(render_extraction(extraction))
+    page_count = publication.page_count
+    payload["fields"] = {"page_count": empty if page_count is None else str(page_count)}
     return JsonResponse(payload)
 
 

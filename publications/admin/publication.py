@@ -140,7 +140,7 @@ class PublicationAdmin(admin.ModelAdmin):
             raise Http404("No such publication.")
         if not self.has_view_or_change_permission(request, publication):
             raise PermissionDenied
-        return extraction_json(publication)
+        return extraction_json(publication, empty=self.get_empty_value_display())
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None

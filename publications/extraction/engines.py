@@ -19,7 +19,7 @@ try:
 except ImportError:  # the optional fallback engine (the `pdfium` extra)
     pypdfium2 = None
 
-from publications.extraction.sandbox import ChildFailed, describe_error
+from publications.extraction.sandbox import ChildFailed, describe_error, report_pages
 from publications.extraction.text import clean_text, looks_run_together, run_together_share
 
 
@@ -70,6 +70,7 @@ def read_with_pypdf(path: str, max_pages: int) -> PageTexts:
     except PdfReadError as error:
         raise ChildFailed("unreadable", str(error) or type(error).__name__) from error
     _check_page_count(count, max_pages)
+    report_pages(count)
     texts = PageTexts(engine="pypdf", pages=[])
     for number in range(count):
         try:
@@ -92,6 +93,7 @@ def read_with_pdfium(path: str, max_pages: int) -> PageTexts:
     except pypdfium2.PdfiumError as error:
         raise ChildFailed("unreadable", str(error)) from error
     _check_page_count(len(document), max_pages)
+    report_pages(len(document))
     texts = PageTexts(engine="pdfium", pages=[])
     for number in range(len(document)):
         try:

@@ -1,5 +1,9 @@
 """Run a function in a forked child under a wall-clock limit and an OS memory limit.
 
+The time allowed grows with the file: a base, plus an allowance per page once the child reports
+the page count (report_pages), checked by the parent while the child runs, so a child stuck on
+one page is still killed at the deadline for its length.
+
 Forking from the warm worker costs milliseconds (a fresh interpreter costs about 0.1 s) and the
 child inherits pypdf already imported. The child gets its own process group, dies with its parent,
 and sends its result back as JSON (never pickle: a parser compromised by a hostile file must not be
@@ -35,25 +39,62 @@ class ChildFailed(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    seconds: float
+    base_seconds: float
     memory_bytes: int
+    seconds_per_page: float = 0.0
+    max_pages: int = 0  # pages counted towards the time at most (a child's report is not trusted)
+
+    def seconds(self, pages: int | None = None) -> float:
+        """The time allowed a file of this many pages; the base alone while the count is unknown."""
+        counted = min(pages or 0, self.max_pages)
+        return self.base_seconds + self.seconds_per_page * counted
+
+    def timeout_detail(self, pages: int | None) -> str:
+        """Which limit a child that ran out of time hit, in words."""
+        rule = f"{self.base_seconds:g} s + {self.seconds_per_page:g} s a page"
+        if pages is None:
+            return f"timeout: {self.seconds():g} s before the page count was known ({rule})"
+        return f"timeout: {self.seconds(pages):g} s for {pages:,} pages ({rule})"
 
 
-def run_limited(function: Callable[..., Any], *args: Any, limits: Limits) -> Any:
-    """Return function(*args) computed in a child process, or raise ChildFailed."""
+# In the child only: where report_pages writes. Each report is a JSON line; the result follows
+# last, without a newline.
+_reports_fd: int | None = None
+
+
+def report_pages(count: int) -> None:
+    """Tell the parent, from the child, how many pages the file has (its deadline moves)."""
+    if _reports_fd is not None:
+        _write_all(_reports_fd, json.dumps({"pages": count}).encode() + b"\n")
+
+
+def run_limited(
+    function: Callable[..., Any],
+    *args: Any,
+    limits: Limits,
+    on_pages: Callable[[int], None] | None = None,
+) -> Any:
+    """Return function(*args) computed in a child process, or raise ChildFailed.
+
+    on_pages(count) is called here, in the parent, when the child reports its page count.
+    """
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child; covered through its effects
         os.close(read_end)
         _child(write_end, function, args, limits)
     os.close(write_end)
-    deadline = time.monotonic() + limits.seconds
+    reader = _ChildReader(read_end, limits, on_pages)
     try:
-        payload = _read_until(read_end, deadline)
+        payload = reader.read()
     except TimeoutError:
         _kill_group(pid)
         os.waitpid(pid, 0)
-        raise ChildFailed("timed-out", f"still running after {limits.seconds:g} s") from None
+        raise ChildFailed("timed-out", limits.timeout_detail(reader.pages)) from None
+    except BaseException:  # on_pages failed (the database?): no child is left running
+        _kill_group(pid)
+        os.waitpid(pid, 0)
+        raise
     finally:
         os.close(read_end)
     _, status = os.waitpid(pid, 0)
@@ -76,19 +117,43 @@ def _result(payload: bytes, status: int) -> Any:
     raise ChildFailed(message["reason"], message["detail"])
 
 
-def _read_until(fd: int, deadline: float) -> bytes:
-    chunks = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            raise TimeoutError
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+class _ChildReader:
+    """Reads the child's pipe to its end before the deadline, which moves with page reports."""
+
+    def __init__(self, fd: int, limits: Limits, on_pages: Callable[[int], None] | None):
+        self.fd, self.limits, self.on_pages = fd, limits, on_pages
+        self.started = time.monotonic()
+        self.pages: int | None = None
+
+    def read(self) -> bytes:
+        """The result (the bytes after the last report); TimeoutError past the deadline."""
+        chunks: list[bytes] = []
+        while True:
+            remaining = self.started + self.limits.seconds(self.pages) - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                continue  # the loop decides: a report may have moved the deadline meanwhile
+            chunk = os.read(self.fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            if b"\n" in chunk:  # reports come before the result, so this join is small
+                *reports, rest = b"".join(chunks).split(b"\n")
+                chunks = [rest]
+                for report in reports:
+                    self._take(report)
+
+    def _take(self, report: bytes) -> None:
+        try:
+            count = json.loads(report)["pages"]
+        except (ValueError, TypeError, KeyError):
+            return  # not a report: the child is not trusted to speak our protocol
+        if isinstance(count, int) and count >= 0:
+            self.pages = min(count, self.limits.max_pages)
+            if self.on_pages is not None:
+                self.on_pages(self.pages)
 
 
 def _kill_group(pid: int) -> None:
@@ -101,6 +166,8 @@ def _child(write_end: int, function: Callable[..., Any], args: tuple, limits: Li
     # the oldest generation walked them all (a tenth of the parser's time) and copied their pages.
     gc.freeze()
     status = 0
+    global _reports_fd
+    _reports_fd = write_end
     try:
         os.setsid()  # its own process group, so a kill takes anything it started
         _die_with_parent()
@@ -115,14 +182,17 @@ def _child(write_end: int, function: Callable[..., Any], args: tuple, limits: Li
     except BaseException as error:  # noqa: BLE001 - whatever the file does, the worker goes on
         message = {"ok": False, "reason": "unreadable", "detail": describe_error(error)}
     try:
-        data = json.dumps(message).encode()
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_end, view) :]
+        _write_all(write_end, json.dumps(message).encode())
     except BaseException:  # noqa: BLE001
         status = 1
     finally:
         os._exit(status)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def describe_error(error: BaseException) -> str:

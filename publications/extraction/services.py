@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import partial
 
@@ -40,12 +40,22 @@ logger = logging.getLogger(__name__)
 
 def limits() -> Limits:
     return Limits(
-        seconds=settings.EXTRACTION_TIME_LIMIT, memory_bytes=settings.EXTRACTION_MEMORY_LIMIT
+        base_seconds=settings.EXTRACTION_TIME_LIMIT_BASE,
+        seconds_per_page=settings.EXTRACTION_TIME_PER_PAGE,
+        max_pages=settings.EXTRACTION_MAX_PAGES,
+        memory_bytes=settings.EXTRACTION_MEMORY_LIMIT,
     )
 
 
-def lease_length() -> timedelta:
-    return timedelta(seconds=settings.EXTRACTION_TIME_LIMIT + settings.EXTRACTION_LEASE_MARGIN)
+def lease_length(pages: int | None = None) -> timedelta:
+    """How long a claim holds the row: the time limit for a file of this many pages (the base
+    alone until the count is known, so a dead worker's row is free again soon) and a margin."""
+    return timedelta(seconds=limits().seconds(pages) + settings.EXTRACTION_LEASE_MARGIN)
+
+
+def longest_run_seconds() -> float:
+    """What one extraction may take at most: the lease of a file of the most pages allowed."""
+    return lease_length(settings.EXTRACTION_MAX_PAGES).total_seconds()
 
 
 def extraction_request(*, publication: Publication, force: bool = False) -> bool:
@@ -122,9 +132,10 @@ def extraction_run(*, publication_id: int, sha256: str) -> str:
         return "skipped"
     publication = Publication.objects.get(pk=publication_id)
     started = time.monotonic()
+    on_pages = partial(extraction_hold, extraction=extraction)
     try:
         with local_copy(publication) as path:
-            result = parse_pdf(path)
+            result = parse_pdf(path, on_pages=on_pages)
     except ChildFailed as failure:
         if failure.retryable and extraction.attempts < settings.EXTRACTION_MAX_ATTEMPTS:
             extraction_release(extraction=extraction, detail=failure.detail)
@@ -140,12 +151,28 @@ def extraction_run(*, publication_id: int, sha256: str) -> str:
     )
 
 
-def parse_pdf(path: str) -> dict:
+def extraction_hold(pages: int, *, extraction: Extraction) -> None:
+    """Hold the row as long as a file of this many pages may take, now the count is known."""
+    Extraction.objects.filter(
+        pk=extraction.pk,
+        sha256=extraction.sha256,
+        status=ExtractionStatus.RUNNING,
+        attempts=extraction.attempts,
+    ).update(lease_until=timezone.now() + lease_length(pages))
+
+
+def parse_pdf(path: str, *, on_pages: Callable[[int], None] | None = None) -> dict:
     """Check the first bytes here, parse in the limited child, judge the text layer."""
     with open(path, "rb") as stream:
         if stream.read(len(PDF_MAGIC)) != PDF_MAGIC:
             raise ChildFailed(ExtractionReason.NOT_A_PDF, "the file does not start with %PDF-")
-    result = run_limited(engines.read_pdf, path, settings.EXTRACTION_MAX_PAGES, limits=limits())
+    result = run_limited(
+        engines.read_pdf,
+        path,
+        settings.EXTRACTION_MAX_PAGES,
+        limits=limits(),
+        on_pages=on_pages,
+    )
     if not has_text_layer(result["pages"]):
         result["flags"].append(ExtractionFlag.NO_TEXT_LAYER)
     elif looks_garbled(result["pages"]) and ExtractionFlag.GARBLED_TEXT not in result["flags"]:

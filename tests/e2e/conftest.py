@@ -65,7 +65,7 @@ def site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
         NEWSLETTER_CONFIRMATION_INTERVAL="0",
         NEWSLETTER_RETRY_BACKOFF="1",
         # The lease and sweep of worker_env are for fault tests; a journey's PDF takes moments.
-        EXTRACTION_TIME_LIMIT="30",
+        EXTRACTION_TIME_LIMIT_BASE="30",
         EXTRACTION_PENDING_GRACE="60",
     )
     site = site_start(env=env, var_dir=var_dir)

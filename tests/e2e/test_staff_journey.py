@@ -77,10 +77,13 @@ def test_staff_log_in_add_a_publication_watch_extraction_and_publish(page, site,
         expect(page.locator(".messagelist .success")).to_be_visible()
         status = page.locator(".field-text_extraction_detail .extraction")
         expect(status).to_have_class("extraction extraction-pending")
+        page_count = page.locator(".field-page_count .readonly")
+        expect(page_count).to_have_text("-")
         screenshot(page, "admin-extraction-pending")
         page.evaluate("window.sameDocument = true")
     expect(status).to_have_class("extraction extraction-done", timeout=60_000)
     expect(status.locator(".extraction-summary")).to_contain_text("3 pages")
+    expect(page_count).to_have_text("3")  # the form's other fields follow the status
     assert page.evaluate("window.sameDocument") is True, "the page was reloaded"
     pdf_fieldset = page.locator("fieldset", has=page.locator(".field-text_extraction_detail"))
     screenshot.element(pdf_fieldset, "admin-extraction-done")

@@ -307,7 +307,10 @@ def test_the_same_author_twice_is_refused(admin_client):
 @pytest.mark.parametrize(
     ("upload", "error"),
     [
-        (SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"), "This is not a PDF file"),
+        (
+            SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"),
+            "This is not a PDF file: it does not start with %PDF-.",
+        ),
         (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
     ],
 )
@@ -439,6 +442,44 @@ def test_change_form_has_announce_and_readonly_pdf_facts(admin_client):
     for readonly in ["pdf_size", "pdf_sha256", "page_count", "first_published_at", "created_at"]:
         assert readonly not in form.fields
     assert publication.pdf_sha256 in response.content.decode()
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.PUBLISHED])
+def test_the_current_pdf_link_opens_the_file_for_staff(admin_client, status):
+    data = make_pdf(["x"])
+    publication = with_pdf(
+        PublicationFactory(slug="linked", status=status, publication_date=TODAY() - DAY), data
+    )
+
+    html = admin_client.get(change_url(publication)).content.decode()
+
+    link = f'Currently: <a href="/publications/linked/pdf/">{publication.pdf.name}</a>'
+    assert link in html
+    assert "/media/" not in html
+    response = admin_client.get("/publications/linked/pdf/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+
+
+def test_the_current_cover_link_opens_the_image(admin_client):
+    publication = PublicationFactory(slug="covered", status=Status.DRAFT)
+    publication.cover_image.save("cover.png", ContentFile(b"png bytes"))
+
+    html = admin_client.get(change_url(publication)).content.decode()
+
+    assert '<a href="/publications/covered/cover/">' in html
+    assert "/media/" not in html
+
+
+def test_the_pdf_link_keeps_the_saved_slug_when_the_form_comes_back_with_errors(admin_client):
+    publication = with_pdf(PublicationFactory(slug="saved-slug"), make_pdf(["x"]))
+
+    response = admin_client.post(
+        change_url(publication), form_data(publication, slug="typed-slug", title="")
+    )
+
+    assert response.status_code == 200
+    assert '<a href="/publications/saved-slug/pdf/">' in response.content.decode()
 
 
 # --- Actions ------------------------------------------------------------------------------------

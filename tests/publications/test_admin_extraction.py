@@ -81,7 +81,25 @@ def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, wit
     assert "extraction-status.js" in form.content.decode()
     assert pending["status"] == "pending"
     assert done["status"] == "done"
-    assert "1 pages" in done["summary"]
+    assert done["summary"].startswith("Done · 1 page · ")
+
+
+def test_the_status_poll_carries_the_page_count_the_form_shows(admin_client, with_pdf):
+    publication = with_pdf(make_pdf(["One.", "Two.", "Three."]))
+    extraction.extraction_request(publication=publication)
+    url = reverse("admin:publications_publication_extraction", args=[publication.pk])
+    change = reverse("admin:publications_publication_change", args=[publication.pk])
+
+    form = admin_client.get(change).content.decode()
+    pending = admin_client.get(url).json()
+    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    done = admin_client.get(url).json()
+
+    # The script finds each field as the form renders it: .field-<name> .readonly
+    assert '<div class="form-row field-page_count">' in form
+    assert pending["fields"] == {"page_count": "-"}
+    assert done["fields"] == {"page_count": "3"}
+    assert done["summary"].startswith("Done · 3 pages · ")
 
 
 def test_extraction_status_json_is_for_staff_only(client, with_pdf):

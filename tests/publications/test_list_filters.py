@@ -1,5 +1,5 @@
 import datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.db import connection
@@ -94,6 +94,44 @@ def test_author_typed_by_name_without_javascript_still_filters(client, shelf):
 
 def test_unknown_author_matches_nothing_rather_than_everything(client, shelf):
     assert titles_for(client, "author=nobody-at-all") == set()
+
+
+@pytest.mark.parametrize("typed", ["ru", "RUIZ", "  ana r  "])
+def test_part_of_a_name_finds_every_author_whose_name_contains_it(client, shelf, typed):
+    assert titles_for(client, urlencode({"author": typed})) == {
+        "Trade by Ana",
+        "Both by both",
+        "Energy by Ana",
+    }
+
+
+def test_part_of_a_name_is_listed_as_a_filter_that_can_be_removed(client, shelf):
+    response = client.get("/publications/?author=chen&topic=energy")
+
+    html = response.content.decode()
+    [active] = [f for f in response.context["listing"].active if f.label.startswith("Name")]
+    assert active.label == "Name contains “chen”"
+    assert parse_qs(active.remove_query) == {"topic": ["energy"]}
+    checked = {(i["name"], i["value"]) for i in tags(html, "input") if "checked" in i}
+    assert ("author", "chen") in checked
+    assert "Names containing “chen”" in html
+    assert "apply what you typed to find every author whose name contains it" in html
+
+
+def test_an_authors_slug_picks_that_author_alone(client, shelf):
+    PublicationFactory(title="By Bo alone", authors=[AuthorFactory(name="Bo")])
+
+    assert titles_for(client, "author=bo") == {"By Bo alone"}
+    assert titles_for(client, "author=Bo") == {"By Bo alone"}
+
+
+def test_too_many_author_values_is_an_error_not_a_slow_query(client, shelf):
+    query = urlencode([("author", f"name {n}") for n in range(21)])
+
+    response = client.get(f"/publications/?{query}")
+
+    assert listed_titles(response) == []
+    assert "At most 20 authors, please." in response.content.decode()
 
 
 def test_type_filter_and_alternatives(client, shelf):

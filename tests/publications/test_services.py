@@ -98,6 +98,7 @@ def test_attach_pdf_refuses_a_file_that_is_not_a_pdf():
         )
 
     assert error.value.code == "not-a-pdf"
+    assert error.value.messages == ["This is not a PDF file: it does not start with %PDF-."]
     assert not publication.pdf
 
 

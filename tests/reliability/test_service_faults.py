@@ -68,7 +68,7 @@ class Site:
             WEB_HOST="127.0.0.1",
             WEB_CONCURRENCY="1",
             WEB_THREADS="4",
-            EXTRACTION_TIME_LIMIT="10",
+            EXTRACTION_TIME_LIMIT_BASE="10",
             EXTRACTION_LEASE_MARGIN="1",
             EXTRACTION_PENDING_GRACE="2",
             EXTRACTION_SWEEP_INTERVAL="1",

@@ -70,3 +70,26 @@ def test_log_is_read_only(admin_client, log):
     assert admin_client.post(change, {"text": "edited", "searches": 1}).status_code == 403
     assert SearchQuery.objects.get(pk=log[0].pk).text == "popular"
     assert admin_client.get(change).status_code == 200
+
+
+def test_a_long_query_is_cut_short_in_the_list_and_whole_on_hover_and_in_the_detail(
+    admin_client,
+):
+    text = "x" * 200  # the longest the log keeps, with no space to wrap at
+    query = SearchQuery.objects.create(text=text, searches=1, last_results=0)
+
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+
+    assert f'<span title="{text}">{"x" * 59}…</span>' in html
+    assert f">{text}<" not in html
+    detail = admin_client.get(reverse("admin:search_searchquery_change", args=[query.pk]))
+    assert text in detail.content.decode()
+
+
+def test_the_query_column_links_to_the_detail_and_sorts_by_text(admin_client, log):
+    response = admin_client.get(reverse(CHANGELIST), {"o": "1"})
+    change = reverse("admin:search_searchquery_change", args=[log[2].pk])
+
+    link = f'<a href="{change}?_changelist_filters=o%3D1"><span title="big gap">'
+    assert link in response.content.decode()
+    assert listed(response) == ["big gap", "fixed now", "popular", "quiet", "rare gap"]

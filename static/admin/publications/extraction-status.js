@@ -1,5 +1,6 @@
 // Keeps the extraction status on a publication's change form current while the worker runs,
-// so staff see it become done without reloading the page.
+// so staff see it become done without reloading the page, and with it the read-only fields
+// extraction writes (the page count): the JSON's `fields` names them, as .field-<name> rows.
 (function () {
   "use strict";
   const POLL_MS = 2000;
@@ -19,10 +20,19 @@
           const fresh = holder.firstElementChild;
           fresh.dataset.pollUrl = url;
           element.replaceWith(fresh);
+          updateFields(data.fields || {});
           poll(fresh);
         })
         .catch(function () { poll(element); });
     }, POLL_MS);
+  }
+
+  function updateFields(fields) {
+    Object.keys(fields).forEach(function (name) {
+      document.querySelectorAll(".field-" + name + " .readonly").forEach(function (cell) {
+        cell.textContent = fields[name];
+      });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -5,9 +5,13 @@ import time
 
 import pytest
 
-from publications.extraction.sandbox import ChildFailed, Limits, run_limited
+from publications.extraction.sandbox import ChildFailed, Limits, report_pages, run_limited
 
-LIMITS = Limits(seconds=5, memory_bytes=256 * 1024 * 1024)
+LIMITS = Limits(base_seconds=5, memory_bytes=256 * 1024 * 1024)
+# Half a second, and a tenth more for each page up to ten.
+BY_LENGTH = Limits(
+    base_seconds=0.5, seconds_per_page=0.1, max_pages=10, memory_bytes=LIMITS.memory_bytes
+)
 
 
 def _pid_and_group():
@@ -44,10 +48,82 @@ def _sleep(seconds):
 def test_a_child_over_the_time_limit_is_killed_and_reported():
     started = time.monotonic()
     with pytest.raises(ChildFailed) as failure:
-        run_limited(_sleep, 30, limits=Limits(seconds=0.5, memory_bytes=LIMITS.memory_bytes))
+        run_limited(_sleep, 30, limits=BY_LENGTH)
 
     assert failure.value.reason == "timed-out"
+    assert failure.value.detail == (
+        "timeout: 0.5 s before the page count was known (0.5 s + 0.1 s a page)"
+    )
     assert time.monotonic() - started < 5
+
+
+def _pages_then_sleep(pages, seconds):
+    report_pages(pages)
+    time.sleep(seconds)
+    return "read"
+
+
+def test_a_reported_page_count_gives_the_child_the_time_for_its_length():
+    seen = []
+
+    # 1 s is past the base but within the 1.5 s allowed for 10 pages.
+    result = run_limited(_pages_then_sleep, 10, 1, limits=BY_LENGTH, on_pages=seen.append)
+
+    assert result == "read"
+    assert seen == [10]
+
+
+def test_a_child_stuck_on_a_page_is_killed_at_the_limit_for_its_length():
+    started = time.monotonic()
+    with pytest.raises(ChildFailed) as failure:
+        run_limited(_pages_then_sleep, 5, 30, limits=BY_LENGTH)
+
+    assert failure.value.reason == "timed-out"
+    assert failure.value.detail == "timeout: 1 s for 5 pages (0.5 s + 0.1 s a page)"
+    assert 0.9 < time.monotonic() - started < 5
+
+
+def test_a_page_count_past_the_most_allowed_earns_no_more_time():
+    seen = []
+    started = time.monotonic()
+    with pytest.raises(ChildFailed) as failure:
+        run_limited(_pages_then_sleep, 10**9, 30, limits=BY_LENGTH, on_pages=seen.append)
+
+    assert failure.value.detail == "timeout: 1.5 s for 10 pages (0.5 s + 0.1 s a page)"
+    assert seen == [10]
+    assert time.monotonic() - started < 5
+
+
+def _refuse(pages):
+    raise RuntimeError("the database went away")
+
+
+def _note_pid_then_hang(path):
+    path.write_text(str(os.getpid()))
+    report_pages(5)
+    time.sleep(30)
+
+
+def test_a_failing_page_callback_leaves_no_child_behind(tmp_path):
+    started = time.monotonic()
+    with pytest.raises(RuntimeError):
+        run_limited(_note_pid_then_hang, tmp_path / "pid", limits=BY_LENGTH, on_pages=_refuse)
+
+    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not even a zombie
+        os.kill(int((tmp_path / "pid").read_text()), 0)
+
+
+def _report_then_result(size):
+    report_pages(3)
+    return {"text": "line one\nline two " + "x" * size}
+
+
+def test_a_result_after_a_report_comes_back_whole():
+    # Large enough to come in many reads, with newlines in its text.
+    result = run_limited(_report_then_result, 1 << 20, limits=LIMITS)
+
+    assert result == {"text": "line one\nline two " + "x" * (1 << 20)}
 
 
 def _allocate(megabytes):

@@ -119,12 +119,28 @@ def test_a_scan_is_done_and_flagged_as_having_no_text_layer(with_pdf):
     assert result.pages == 3
 
 
-def test_a_file_over_the_time_limit_fails_as_timed_out(with_pdf, settings):
-    settings.EXTRACTION_TIME_LIMIT = 1
-    result = extract(with_pdf(hostile_pdfs.many_pages(4000)))
+def test_a_file_over_the_time_limit_for_its_length_fails_saying_which_limit(with_pdf, settings):
+    settings.EXTRACTION_TIME_LIMIT_BASE = 1
+    settings.EXTRACTION_TIME_PER_PAGE = 0.0001
+    result = extract(with_pdf(hostile_pdfs.many_pages(4000)))  # about 3 s when nothing else runs
 
     assert result.status == ExtractionStatus.FAILED
     assert result.reason == "timed-out"
+    assert result.detail == "timeout: 1.4 s for 4,000 pages (1 s + 0.0001 s a page)"
+    assert result.reason_text == (
+        "Reading the PDF took longer than the time limit: "
+        "timeout: 1.4 s for 4,000 pages (1 s + 0.0001 s a page)."
+    )
+
+
+def test_a_long_file_gets_time_for_its_pages_beyond_the_base(with_pdf, settings):
+    settings.EXTRACTION_TIME_LIMIT_BASE = 1
+    settings.EXTRACTION_TIME_PER_PAGE = 0.02
+    # About 0.9 s to read when nothing else runs: this allows 1 s + 20 s.
+    result = extract(with_pdf(hostile_pdfs.many_pages(1000)))
+
+    assert result.status == ExtractionStatus.DONE
+    assert result.pages == 1000
 
 
 def test_a_file_already_extracted_is_not_extracted_again(with_pdf):
@@ -155,8 +171,8 @@ def test_a_file_replaced_while_it_is_parsed_keeps_the_new_files_text(with_pdf, m
     extraction.extraction_request(publication=publication)
     parse = extraction.parse_pdf
 
-    def parse_then_replace(path):
-        result = parse(path)  # the old file's text, then staff upload a new one
+    def parse_then_replace(path, *, on_pages=None):
+        result = parse(path, on_pages=on_pages)  # the old file's text, then staff upload anew
         services.publication_attach_pdf(
             publication=publication, file=ContentFile(make_pdf(["new file text"])), name="n.pdf"
         )
@@ -185,6 +201,44 @@ def test_a_held_lease_cannot_be_claimed_but_an_expired_one_can(with_pdf):
         lease_until=timezone.now() - timedelta(seconds=1)
     )
     assert extraction.extraction_claim(publication_id=publication.pk, sha256=sha).attempts == 2
+
+
+def test_the_lease_is_the_base_limit_until_the_page_count_extends_it(with_pdf, settings):
+    settings.EXTRACTION_TIME_LIMIT_BASE = 120
+    settings.EXTRACTION_TIME_PER_PAGE = 0.1
+    settings.EXTRACTION_LEASE_MARGIN = 30
+    publication = with_pdf(make_pdf(PAGES))
+    extraction.extraction_request(publication=publication)
+    before = timezone.now()
+    claimed = extraction.extraction_claim(
+        publication_id=publication.pk, sha256=publication.pdf_sha256
+    )
+
+    first_lease = Extraction.objects.get(pk=publication.pk).lease_until - before
+    extraction.extraction_hold(2000, extraction=claimed)
+    held_lease = Extraction.objects.get(pk=publication.pk).lease_until - before
+
+    assert timedelta(seconds=150) <= first_lease < timedelta(seconds=155)
+    assert timedelta(seconds=350) <= held_lease < timedelta(seconds=355)
+
+
+def test_a_run_holds_its_row_for_the_page_count_the_parser_reports(with_pdf, monkeypatch):
+    publication = with_pdf(make_pdf(PAGES))
+    held = []
+    monkeypatch.setattr(extraction, "extraction_hold", lambda pages, extraction: held.append(pages))
+
+    extract(publication)
+
+    assert held == [3]
+
+
+def test_the_task_may_run_as_long_as_the_longest_file_allowed(settings):
+    settings.EXTRACTION_TIME_LIMIT_BASE = 120
+    settings.EXTRACTION_TIME_PER_PAGE = 0.1
+    settings.EXTRACTION_MAX_PAGES = 5000
+    settings.EXTRACTION_LEASE_MARGIN = 30
+
+    assert extraction.longest_run_seconds() == 120 + 500 + 30
 
 
 def test_a_file_that_took_its_worker_down_three_times_fails(with_pdf, settings):
