@@ -42,7 +42,6 @@ PHRASE_INTERSECTED_POSTINGS = 200_000
 # Facets are counted over every match up to this many; past it, over the candidates ranking read.
 FACET_EXACT_LIMIT = 2_000
 PHRASE_CHECK_BUDGET = 640
-SUGGEST_BELOW = 3
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def search(request: SearchRequest) -> SearchOutcome:
     if parsed.is_empty:
         return _listing(parsed, request, condition, k, stats.documents)
     if not terms or required.impossible:
-        return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, 0, unknown))
+        return SearchOutcome(parsed, [], 0, False, Facets(), _suggestion(parsed, unknown))
     if required.ordered:
         hits = _phrase_hits(terms, condition, required, request, k, stats)
     else:
@@ -100,7 +99,7 @@ def search(request: SearchRequest) -> SearchOutcome:
         hits.count,
         hits.estimated,
         hits.facets,
-        _suggestion(parsed, hits.count, unknown),
+        _suggestion(parsed, unknown),
         hits.exact,
     )
 
@@ -398,9 +397,10 @@ def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: b
     ]
 
 
-def _suggestion(parsed: ParsedQuery, count: int, unknown: int) -> str | None:
-    # Only a word the index has never seen can be a misspelling worth correcting.
-    if count >= SUGGEST_BELOW or not parsed.words or not unknown:
+def _suggestion(parsed: ParsedQuery, unknown: int) -> str | None:
+    # Only a word the index has never seen can be a misspelling worth correcting; the others'
+    # results do not make it right.
+    if not parsed.words or not unknown:
         return None
     corrected = suggest(parsed.words)
     if corrected is None:

@@ -1,11 +1,13 @@
-""" "Did you mean": each query word the index's vocabulary lacks, replaced by the most similar
-frequent word it has (pg_trgm)."""
+""" "Did you mean": each query word the index does not hold at all (no term from it in any field,
+PDF text included) replaced by the most similar frequent word of the index's vocabulary
+(pg_trgm), whatever the other words found."""
 
 from __future__ import annotations
 
 from django.db import connections
 
 from search.replica import search_db
+from search.vectors import CONFIG
 
 SIMILAR_SQL = """
     SELECT word FROM search_searchword
@@ -13,11 +15,17 @@ SIMILAR_SQL = """
      ORDER BY similarity(word, %(word)s) DESC, df DESC, word
      LIMIT 1
 """
-# The vocabulary holds words lower-cased and unaccented, as the 'simple_unaccent' config does.
-KNOWN_SQL = """
-    SELECT q.word, unaccent(lower(q.word)), EXISTS (
-           SELECT 1 FROM search_searchword w WHERE w.word = unaccent(lower(q.word)) AND w.df > 0)
-      FROM unnest(%(words)s::text[]) AS q(word)
+# Per word: its form in the vocabulary (lower-cased and unaccented, as the 'simple_unaccent'
+# config makes them), and whether the index lacks a term it stems to (a stop word stems to none,
+# and is known). The terms are the whole index's, PDF text included: a word found only in a
+# PDF is no misspelling.
+KNOWN_SQL = f"""
+    SELECT q.word, unaccent(lower(q.word)), NOT EXISTS (
+           SELECT 1 FROM unnest(tsvector_to_array(to_tsvector('{CONFIG}', q.word))) x(lexeme)
+            WHERE NOT EXISTS (SELECT 1 FROM search_searchterm t
+                               WHERE t.lexeme = x.lexeme AND t.df > 0))
+      FROM unnest(%(words)s::text[]) WITH ORDINALITY AS q(word, n)
+     ORDER BY q.n
 """
 
 
