@@ -135,10 +135,11 @@ def run_one(size: str, *, rebuild: bool) -> None:
     shape = SHAPES[size]
     vocabulary = Vocabulary(shape.vocabulary)
     built = build(size, shape, vocabulary, rebuild=rebuild)
+    built |= reference_built(size, rebuild=rebuild) | sizes()
     queries = query_mix(vocabulary)
-    service, api, overlap = measure(queries)
+    service, api, overlap, reference = measure(queries)
     row = {"size": size, "publications": shape.publications, **built, **summarise(service, api),
-           "overlap": overlap}  # fmt: skip
+           "overlap": overlap, "reference_overlap": reference}  # fmt: skip
     log(json.dumps(row))
     print(json.dumps(row))
 
@@ -187,6 +188,47 @@ def build(size, shape, vocabulary, *, rebuild: bool) -> dict:
              "index_mb": round(index_bytes / 2**20), "postings": postings}  # fmt: skip
     marker.write_text(json.dumps(built))
     return built
+
+
+def reference_built(size: str, *, rebuild: bool) -> dict:
+    """BM25F from scratch from the catalogue's text (tests/search/reference.py), materialised
+    once per corpus; its time is close to the floor of any index build: to_tsvector over the
+    same text, counted per word."""
+    from tests.search.reference import materialise
+
+    marker = BENCH_DIR / f"{size}-reference.json"
+    if marker.exists() and not rebuild:
+        return json.loads(marker.read_text())
+    started = time.monotonic()
+    materialise()
+    built = {"reference_s": round(time.monotonic() - started, 1)}
+    marker.write_text(json.dumps(built))
+    return built
+
+
+def sizes() -> dict:
+    """The index (every search_* table, indexes and TOAST included) against the text it
+    indexes: page text, titles and abstracts."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relname LIKE 'search\\_%%' AND c.relkind = 'r'"
+        )
+        index_bytes = int(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT (SELECT coalesce(sum(octet_length(text)), 0) FROM publications_publicationpage)"
+            " + (SELECT coalesce(sum(octet_length(title) + octet_length(abstract)), 0)"
+            "      FROM publications_publication)"
+        )
+        text_bytes = int(cursor.fetchone()[0])
+    return {
+        "index_mb": round(index_bytes / 2**20),
+        "text_mb": round(text_bytes / 2**20),
+        "index_ratio": round(index_bytes / max(text_bytes, 1), 2),
+    }
 
 
 def _progress(total: int):
@@ -296,7 +338,34 @@ def measure(queries):
     # After the timing, not between queries: exact BM25 reads every posting of every term, and
     # interleaved it left each next query a cache no running site would have.
     overlaps = [overlap_with_exact(params, outcome) for params, outcome in outcomes]
-    return service, api, round(statistics.mean(overlaps), 3) if overlaps else None
+    plain = [(params, outcome) for params, outcome in outcomes if _plain(params, outcome)]
+    references = [overlap_with_reference(params, outcome) for params, outcome in plain]
+    return (
+        service,
+        api,
+        round(statistics.mean(overlaps), 3) if overlaps else None,
+        round(statistics.mean(references), 3) if references else None,
+    )
+
+
+def _plain(params, outcome) -> bool:
+    """Words alone, no phrase, exclusion or filter: what the reference ranks."""
+    query = outcome.query
+    return set(params) == {"q"} and not query.phrases and not query.excluded
+
+
+def overlap_with_reference(params, outcome) -> float:
+    """The share of the from-scratch reference's top 10 found, documents tied with its 10th
+    interchangeable (as overlap_with_exact)."""
+    from tests.search.reference import top_from_sql
+
+    best = top_from_sql(params["q"], 50)
+    if not best:
+        return 1.0
+    tenth = best[min(10, len(best)) - 1][1]
+    scores = dict(best)
+    got = [result.publication.pk for result in outcome.results][: min(10, len(best))]
+    return sum(1 for doc in got if scores.get(doc, -1.0) >= tenth - 1e-9) / min(10, len(best))
 
 
 def run_service(params):
@@ -356,16 +425,19 @@ def summarise(service, api) -> dict:
 
 def report(rows: list[dict]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    head = ["size", "postings", "index MB", "load s", "index s", "service p50/p95/p99 ms",
-            "API p50/p95/p99 ms", "max ms", "top-10 overlap", "measured"]  # fmt: skip
+    head = ["size", "postings", "index MB", "text MB", "index / text", "load s", "index s",
+            "floor s", "service p50/p95/p99 ms", "API p50/p95/p99 ms", "max ms",
+            "top-10 overlap (own exact / reference)", "measured"]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         lines.append("| " + " | ".join([
-            row["size"], f"{row['postings']:,}", str(row["index_mb"]), str(row["load_s"]),
-            str(row["index_s"]),
+            row["size"], f"{row['postings']:,}", str(row["index_mb"]),
+            str(row.get("text_mb", "-")), str(row.get("index_ratio", "-")), str(row["load_s"]),
+            str(row["index_s"]), str(row.get("reference_s", "-")),
             f"{row['service_p50']} / {row['service_p95']} / {row['service_p99']}",
             f"{row['api_p50']} / {row['api_p95']} / {row['api_p99']}",
-            str(row["max_ms"]), str(row["overlap"]), row.get("measured", ""),
+            str(row["max_ms"]), f"{row['overlap']} / {row.get('reference_overlap', '-')}",
+            row.get("measured", ""),
         ]) + " |")  # fmt: skip
     lines += ["", "API p50 / p95 / p99 ms per query class:", ""]
     lines.append("| class | " + " | ".join(row["size"] for row in rows) + " |")

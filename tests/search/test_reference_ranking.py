@@ -20,7 +20,7 @@ from search.indexing import index_publication, remove_publication
 from search.scoring import impact_bounds, impact_sql
 from tests.factories import PublicationFactory
 from tests.search.indexed import run
-from tests.search.reference import Reference, same_top
+from tests.search.reference import Reference, materialise, same_top, top_from_sql
 
 WORDS = [f"w{n}" for n in range(40)]
 QUERIES = ["w1", "w2 w7", "w3 w11 w19", "w0 w5", "w23", "w4 w8 w15 w16 w30", "w31 w2"]
@@ -201,3 +201,18 @@ def _assert_block_bounds_hold() -> None:
     for term_id, floor, *built, highest in rows:
         _, high = impact_bounds(tuple(built), stats)
         assert highest <= floor * high * (1 + 1e-6) + 1e-12, term_id
+
+
+@pytest.mark.django_db
+def test_the_reference_in_sql_agrees_with_the_one_in_memory(tmp_path):
+    rng = random.Random(9)
+    _import(tmp_path, _rows(rng, 30, words=8) + _rows(rng, 20, words=80, start=30))
+    reference = Reference()
+
+    materialise()
+
+    for query in QUERIES:
+        from_sql = top_from_sql(query)
+        assert same_top(reference, query, [pk for pk, _ in from_sql]), query
+        expected = [score for _, score in reference.top(query)]
+        assert [score for _, score in from_sql] == pytest.approx(expected, rel=1e-9)
