@@ -1,4 +1,4 @@
-"""Settings, every one read from the environment here and nowhere else (see DESIGN.md).
+"""Settings, every one read from the environment here and nowhere else (see docs/architecture.md).
 
 With no DATABASE_URL the embedded PostgreSQL and Redis under var/ and development defaults apply.
 """
