@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.timezones.BrowserTimeZoneMiddleware",  # needs request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -269,7 +270,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = ENV.get("TIME_ZONE", "America/New_York")
+# The zone that decides "today" for publication dates, scheduling and feeds; staff see times in
+# their browser's zone (config/timezones.py).
+TIME_ZONE = ENV.get("TIME_ZONE", "").strip() or "UTC"
 USE_I18N = True
 USE_TZ = True
 
