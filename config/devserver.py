@@ -78,10 +78,17 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
+def use_port(port: int) -> None:
+    """Give every process started from here (migrate, the web server, worker, beat) this port, so
+    settings.SITE_URL, unless set, links to it and not to the default 8000."""
+    os.environ["PORT"] = str(port)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     port = parser.parse_args().port
+    use_port(port)
     embedded.start()  # whichever of PostgreSQL and Redis has no URL configured
     prepare()
     admin = subprocess.run(

@@ -73,7 +73,11 @@ if not SECRET_KEY:
     SECRET_KEY = development_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the web server listens (`make run`, and gunicorn under `make serve`).
+PORT = env_int("PORT", 8000, minimum=1)
+# Absolute links (emails, feeds, sitemap, citations) come from here, never from a request's Host
+# header. Unset, they follow PORT: `make run` passes its port to every process it starts.
+SITE_URL = (ENV.get("SITE_URL", "").strip() or f"http://127.0.0.1:{PORT}").rstrip("/")
 SITE_NAME = ENV.get("SITE_NAME", "Institute for Policy Research")
 SITE_ADDRESS = ENV.get("SITE_ADDRESS", "1 Policy Square, Washington, DC 20001")
 
@@ -320,8 +324,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Production profile: web server, admin login lockout, S3 media (README "Production") ------
 # The web server, read by config/gunicorn.py (`make serve`).
-WEB_HOST = ENV.get("WEB_HOST", "127.0.0.1")  # 0.0.0.0 in a container
-PORT = env_int("PORT", 8000, minimum=1)
+WEB_HOST = ENV.get("WEB_HOST", "127.0.0.1")  # 0.0.0.0 in a container; PORT is read above
 # Processes, and threads in each: a slow PDF download holds a thread, not a whole process.
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9), minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
