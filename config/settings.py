@@ -394,8 +394,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own; with ours on
+        # the root every line it logs (404s, the autoreloader, errors) was written twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner, on every command
+        # django-axes logs four INFO lines per admin login (cleaned up, reset, deleted...): only
+        # failures and lockouts, as warnings, are worth a line.
+        "axes": {"level": "WARNING"},
     },
 }
 
