@@ -391,12 +391,24 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600, minimum=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's default configuration gives "django" a console handler of its own; with ours on
         # the root every line it logs (404s, the autoreloader, errors) was written twice.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's access log, as Django formats it, once (configuring "django" resets it).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # django-axes logs four INFO lines per admin login (cleaned up, reset, deleted...): only
         # failures and lockouts, as warnings, are worth a line.

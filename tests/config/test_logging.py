@@ -20,6 +20,7 @@ django.setup()
 import logging
 logging.getLogger("django.request").warning("Not Found: /favicon.ico")
 logging.getLogger("django.utils.autoreload").info("Watching for file changes")
+logging.getLogger("django.server").info('"GET / HTTP/1.1" 200 5')
 """
 
 
@@ -32,6 +33,8 @@ def test_a_django_log_line_is_written_once_under_development_defaults():
     ).stderr  # fmt: skip
     assert stderr.count("Not Found: /favicon.ico") == 1
     assert stderr.count("Watching for file changes") == 1
+    assert stderr.count('"GET / HTTP/1.1" 200 5') == 1
+    assert '] "GET / HTTP/1.1" 200 5' in stderr  # with runserver's timestamp
 
 
 @pytest.fixture
