@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from config import embedded
+from config import embedded, lifeline
 from config.embedded import BASE_DIR, VAR_DIR
 
 PYTHON = sys.executable
@@ -45,8 +45,9 @@ def start_processes(port: int) -> list[subprocess.Popen]:
     celery = [PYTHON, "-m", "celery", "-A", "config"]
     worker = [*celery, "worker", "-Q", "extraction,email", "-c", "2", "-l", "INFO"]
     beat = [*celery, "beat", "-l", "INFO", "-s", str(VAR_DIR / "celerybeat-schedule")]
-    web = [*MANAGE, "runserver", f"127.0.0.1:{port}"]
-    # Each in a session of its own, so stopping one takes its children (pool, autoreloader).
+    web = [PYTHON, "-m", "config.webserver", f"127.0.0.1:{port}"]
+    # Each in a session of its own, so stopping one takes its children (pool, autoreloader); each
+    # dies with this process even when it is killed outright (config/lifeline.py).
     return [
         _spawn(worker, stdout=(logs / "worker.log").open("ab")),
         _spawn(beat, stdout=(logs / "beat.log").open("ab")),
@@ -57,8 +58,9 @@ def start_processes(port: int) -> list[subprocess.Popen]:
 def _spawn(command: list[str], stdout) -> subprocess.Popen:
     stderr = subprocess.STDOUT if stdout else None
     return subprocess.Popen(
-        command, cwd=BASE_DIR, stdout=stdout, stderr=stderr, start_new_session=True
-    )
+        command, cwd=BASE_DIR, stdout=stdout, stderr=stderr, start_new_session=True,
+        preexec_fn=lifeline.child_preexec,
+    )  # fmt: skip
 
 
 def stop_processes(processes: list[subprocess.Popen], grace: float = 10) -> None:
@@ -89,6 +91,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     port = parser.parse_args().port
     use_port(port)
+    lifeline.restore_default_signals()
+    lifeline.die_with_parent()  # `make run` killed outright takes this process, and so its children
     embedded.start()  # whichever of PostgreSQL and Redis has no URL configured
     prepare()
     admin = subprocess.run(
@@ -96,6 +100,7 @@ def main() -> None:
         cwd=BASE_DIR, check=True, capture_output=True, text=True,
     ).stdout.rstrip()  # fmt: skip
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)  # the terminal closed
     processes: list[subprocess.Popen] = []
     try:
         processes = start_processes(port)
