@@ -86,6 +86,40 @@ def use_port(port: int) -> None:
     os.environ["PORT"] = str(port)
 
 
+def start_mail(port: int):
+    """Under development defaults, the SMTP catcher (a thread of this process, so it ends with
+    it); in any case the banner line that says where email goes."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    if not settings.DEV_MAIL_DIR:
+        where = f"printed into {VAR_DIR / 'log' / 'worker.log'}"
+        if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+            where = f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        elif "anymail" in settings.EMAIL_BACKEND:
+            where = f"sent through {settings.ANYMAIL_ESP}"
+        return None, f"  Mail:   {where}"
+
+    from config.devmail.catcher import catcher_start
+
+    mailbox = f"http://127.0.0.1:{port}/dev/mail/"
+
+    def announce(mail) -> None:
+        print(f"  Mail:   {mail.subject!r} to {mail.to}: {mailbox}{mail.id}/", flush=True)
+
+    try:
+        catcher = catcher_start(
+            port=settings.DEV_MAIL_PORT, directory=settings.DEV_MAIL_DIR, announce=announce
+        )
+    except OSError as exc:
+        sys.exit(
+            f"The mail catcher cannot listen on 127.0.0.1:{settings.DEV_MAIL_PORT} ({exc}); "
+            "set DEV_MAIL_PORT to a free port."
+        )
+    line = f"  Mail:   caught, never sent: read it at {mailbox} (files in {settings.DEV_MAIL_DIR})"
+    return catcher, line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -99,12 +133,14 @@ def main() -> None:
         [*MANAGE, "ensure_admin", "--url", f"http://127.0.0.1:{port}/admin/"],
         cwd=BASE_DIR, check=True, capture_output=True, text=True,
     ).stdout.rstrip()  # fmt: skip
+    catcher, mail_line = start_mail(port)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)  # the terminal closed
     processes: list[subprocess.Popen] = []
     try:
         processes = start_processes(port)
         print(f"\n  Site:   http://127.0.0.1:{port}/\n{admin}")
+        print(mail_line)
         print(f"  Logs:   worker and beat in {VAR_DIR / 'log'}")
         print("  Ctrl-C stops the site, worker and beat; `make stop` stops PostgreSQL and Redis.\n")
         while all(process.poll() is None for process in processes):
@@ -114,6 +150,8 @@ def main() -> None:
         print("\n  Stopping the site, worker and beat...")
     finally:
         stop_processes(processes)
+        if catcher is not None:
+            catcher.stop()
 
 
 def _raise_keyboard_interrupt(signum, frame):

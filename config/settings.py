@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "publications.context_processors.site",
                 "newsletter.context_processors.mailing_list",
+                "config.devmail.context_processors.dev_mailbox",
             ],
         },
     },
@@ -248,6 +249,16 @@ if ANYMAIL_ESP:
         raise ImproperlyConfigured(
             "ANYMAIL_ESP=postmark needs POSTMARK_SERVER_TOKEN and ANYMAIL_WEBHOOK_SECRET."
         )
+# Development defaults only (embedded servers, DEBUG, no mail server or provider configured):
+# mail goes to the local SMTP catcher `make run` starts, kept under var/mail/ and shown at
+# /dev/mail/ (config/devmail/), instead of being printed as raw MIME into the worker's log.
+DEV_MAIL_DIR = (
+    VAR_DIR / "mail" if EMBEDDED and DEBUG and not EMAIL_HOST and not ANYMAIL_ESP else None
+)
+DEV_MAIL_PORT = env_int("DEV_MAIL_PORT", PORT + 25, minimum=1)  # 8025 beside the default 8000
+if DEV_MAIL_DIR:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = "127.0.0.1", DEV_MAIL_PORT, False
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <updates@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/search", search_api, name="search-api"),
     path("api/search/", search_api),
     path("newsletter/", include("newsletter.urls")),
+    path("dev/mail/", include("config.devmail.urls")),  # 404 unless under development defaults
     path("", include("publications.urls")),
 ]
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -160,17 +163,37 @@ def test_make_run_starts_from_nothing_and_a_second_run_loads_nothing_twice(fresh
     assert any("created" in line for line in first.lines)
 
 
-def test_links_point_at_the_port_make_run_serves_on(devserver):
+def sign_up(site: str, address: str) -> str:
+    """The mailing-list form as a browser submits it (its CSRF cookie and token); the reply."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    form = opener.open(f"{site}/newsletter/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": address}).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback only
+        f"{site}/newsletter/", data=data, headers={"Referer": site}
+    )
+    return opener.open(request, timeout=30).read().decode()
+
+
+def test_links_point_at_the_port_make_run_serves_on(devserver, fresh_var):
     port = free_port()
+    site = f"http://127.0.0.1:{port}"
     server = devserver(port)
     server.wait_until_serving()
 
-    sitemap = wait_for_http(f"http://127.0.0.1:{port}/sitemap.xml")[1]
-    feed = wait_for_http(f"http://127.0.0.1:{port}/feeds/latest/")[1]
+    sitemap = wait_for_http(f"{site}/sitemap.xml")[1]
+    feed = wait_for_http(f"{site}/feeds/latest/")[1]
+    thanks = sign_up(site, "reader@example.org")
+    announced = server.wait_for("Mail:   'Confirm", timeout=60)
+    [kept] = (Path(fresh_var["VAR_DIR"]) / "mail").glob("*.eml")
 
-    assert f"http://127.0.0.1:{port}/publications/" in sitemap
+    assert f"{site}/publications/" in sitemap
     assert ":8000" not in sitemap
-    assert f"http://127.0.0.1:{port}/" in feed
+    assert f"{site}/" in feed
+    assert f"{site}/newsletter/confirm/" in kept.read_text()
+    assert f"{site}/dev/mail/{kept.stem}/" in announced
+    assert 'href="/dev/mail/"' in thanks
+    assert any(f"read it at {site}/dev/mail/" in line for line in server.lines)
 
 
 def test_make_run_in_the_background_stops_on_sigint_with_everything_it_started(devserver):
