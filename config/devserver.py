@@ -133,9 +133,10 @@ def main() -> None:
         [*MANAGE, "ensure_admin", "--url", f"http://127.0.0.1:{port}/admin/"],
         cwd=BASE_DIR, check=True, capture_output=True, text=True,
     ).stdout.rstrip()  # fmt: skip
-    catcher, mail_line = start_mail(port)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)  # the terminal closed
+    # Before the worker, which may send at once what an earlier run left queued.
+    catcher, mail_line = start_mail(port)
     processes: list[subprocess.Popen] = []
     try:
         processes = start_processes(port)

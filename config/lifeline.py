@@ -14,15 +14,16 @@ import signal
 import sys
 
 PR_SET_DEATHSIG = 1  # <linux/prctl.h>
+# Loaded here, in the parent: a child between fork and exec should do as little as it can.
+LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
 def die_with_parent(signum: int = signal.SIGTERM) -> None:
     """Have the kernel send this process signum when its parent exits (Linux; elsewhere nothing)."""
-    if not sys.platform.startswith("linux"):
+    if LIBC is None:
         return
     parent = os.getppid()
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_DEATHSIG, signum, 0, 0, 0) != 0:
+    if LIBC.prctl(PR_SET_DEATHSIG, signum, 0, 0, 0) != 0:
         return  # not fatal: the devserver still stops its children on Ctrl-C and SIGTERM
     if os.getppid() != parent:  # the parent died before the request was made
         os.kill(os.getpid(), signum)
