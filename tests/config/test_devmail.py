@@ -111,6 +111,8 @@ def test_the_mail_page_lists_messages_with_clickable_links(client, mailbox):
     assert f"/dev/mail/{mail_id}/html/" in detail
     assert html.status_code == 200
     assert f'href="{CONFIRM}"' in html.content.decode()
+    assert "style-src 'unsafe-inline'" in html["Content-Security-Policy"]  # as a mail program
+    assert "script-src" not in html["Content-Security-Policy"]  # default-src 'self' still rules
 
 
 @pytest.mark.django_db
