@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+export PORT
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run serve test lint format stop services bench seeds clean

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from config import embedded
+from config import embedded, lifeline
 from config.embedded import BASE_DIR, VAR_DIR
 
 PYTHON = sys.executable
@@ -45,8 +45,9 @@ def start_processes(port: int) -> list[subprocess.Popen]:
     celery = [PYTHON, "-m", "celery", "-A", "config"]
     worker = [*celery, "worker", "-Q", "extraction,email", "-c", "2", "-l", "INFO"]
     beat = [*celery, "beat", "-l", "INFO", "-s", str(VAR_DIR / "celerybeat-schedule")]
-    web = [*MANAGE, "runserver", f"127.0.0.1:{port}"]
-    # Each in a session of its own, so stopping one takes its children (pool, autoreloader).
+    web = [PYTHON, "-m", "config.webserver", f"127.0.0.1:{port}"]
+    # Each in a session of its own, so stopping one takes its children (pool, autoreloader); each
+    # dies with this process even when it is killed outright (config/lifeline.py).
     return [
         _spawn(worker, stdout=(logs / "worker.log").open("ab")),
         _spawn(beat, stdout=(logs / "beat.log").open("ab")),
@@ -57,8 +58,9 @@ def start_processes(port: int) -> list[subprocess.Popen]:
 def _spawn(command: list[str], stdout) -> subprocess.Popen:
     stderr = subprocess.STDOUT if stdout else None
     return subprocess.Popen(
-        command, cwd=BASE_DIR, stdout=stdout, stderr=stderr, start_new_session=True
-    )
+        command, cwd=BASE_DIR, stdout=stdout, stderr=stderr, start_new_session=True,
+        preexec_fn=lifeline.child_preexec,
+    )  # fmt: skip
 
 
 def stop_processes(processes: list[subprocess.Popen], grace: float = 10) -> None:
@@ -78,10 +80,53 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
         os.killpg(process.pid, signum)
 
 
+def use_port(port: int) -> None:
+    """Give every process started from here (migrate, the web server, worker, beat) this port, so
+    settings.SITE_URL, unless set, links to it and not to the default 8000."""
+    os.environ["PORT"] = str(port)
+
+
+def start_mail(port: int):
+    """Under development defaults, the SMTP catcher (a thread of this process, so it ends with
+    it); in any case the banner line that says where email goes."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    if not settings.DEV_MAIL_DIR:
+        where = f"printed into {VAR_DIR / 'log' / 'worker.log'}"
+        if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+            where = f"sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        elif "anymail" in settings.EMAIL_BACKEND:
+            where = f"sent through {settings.ANYMAIL_ESP}"
+        return None, f"  Mail:   {where}"
+
+    from config.devmail.catcher import catcher_start
+
+    mailbox = f"http://127.0.0.1:{port}/dev/mail/"
+
+    def announce(mail) -> None:
+        print(f"  Mail:   {mail.subject!r} to {mail.to}: {mailbox}{mail.id}/", flush=True)
+
+    try:
+        catcher = catcher_start(
+            port=settings.DEV_MAIL_PORT, directory=settings.DEV_MAIL_DIR, announce=announce
+        )
+    except OSError as exc:
+        sys.exit(
+            f"The mail catcher cannot listen on 127.0.0.1:{settings.DEV_MAIL_PORT} ({exc}); "
+            "set DEV_MAIL_PORT to a free port."
+        )
+    line = f"  Mail:   caught, never sent: read it at {mailbox} (files in {settings.DEV_MAIL_DIR})"
+    return catcher, line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     port = parser.parse_args().port
+    use_port(port)
+    lifeline.restore_default_signals()
+    lifeline.die_with_parent()  # `make run` killed outright takes this process, and so its children
     embedded.start()  # whichever of PostgreSQL and Redis has no URL configured
     prepare()
     admin = subprocess.run(
@@ -89,10 +134,14 @@ def main() -> None:
         cwd=BASE_DIR, check=True, capture_output=True, text=True,
     ).stdout.rstrip()  # fmt: skip
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)  # the terminal closed
+    # Before the worker, which may send at once what an earlier run left queued.
+    catcher, mail_line = start_mail(port)
     processes: list[subprocess.Popen] = []
     try:
         processes = start_processes(port)
         print(f"\n  Site:   http://127.0.0.1:{port}/\n{admin}")
+        print(mail_line)
         print(f"  Logs:   worker and beat in {VAR_DIR / 'log'}")
         print("  Ctrl-C stops the site, worker and beat; `make stop` stops PostgreSQL and Redis.\n")
         while all(process.poll() is None for process in processes):
@@ -102,6 +151,8 @@ def main() -> None:
         print("\n  Stopping the site, worker and beat...")
     finally:
         stop_processes(processes)
+        if catcher is not None:
+            catcher.stop()
 
 
 def _raise_keyboard_interrupt(signum, frame):

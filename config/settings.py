@@ -1,4 +1,4 @@
-"""Settings, every one read from the environment here and nowhere else (see DESIGN.md).
+"""Settings, every one read from the environment here and nowhere else (see docs/architecture.md).
 
 With no DATABASE_URL the embedded PostgreSQL and Redis under var/ and development defaults apply.
 """
@@ -73,7 +73,11 @@ if not SECRET_KEY:
     SECRET_KEY = development_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-SITE_URL = ENV.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the web server listens (`make run`, and gunicorn under `make serve`).
+PORT = env_int("PORT", 8000, minimum=1)
+# Absolute links (emails, feeds, sitemap, citations) come from here, never from a request's Host
+# header. Unset, they follow PORT: `make run` passes its port to every process it starts.
+SITE_URL = (ENV.get("SITE_URL", "").strip() or f"http://127.0.0.1:{PORT}").rstrip("/")
 SITE_NAME = ENV.get("SITE_NAME", "Institute for Policy Research")
 SITE_ADDRESS = ENV.get("SITE_ADDRESS", "1 Policy Square, Washington, DC 20001")
 
@@ -105,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.timezones.BrowserTimeZoneMiddleware",  # needs request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "publications.context_processors.site",
                 "newsletter.context_processors.mailing_list",
+                "config.devmail.context_processors.dev_mailbox",
             ],
         },
     },
@@ -243,6 +249,16 @@ if ANYMAIL_ESP:
         raise ImproperlyConfigured(
             "ANYMAIL_ESP=postmark needs POSTMARK_SERVER_TOKEN and ANYMAIL_WEBHOOK_SECRET."
         )
+# Development defaults only (embedded servers, DEBUG, no mail server or provider configured):
+# mail goes to the local SMTP catcher `make run` starts, kept under var/mail/ and shown at
+# /dev/mail/ (config/devmail/), instead of being printed as raw MIME into the worker's log.
+DEV_MAIL_DIR = (
+    VAR_DIR / "mail" if EMBEDDED and DEBUG and not EMAIL_HOST and not ANYMAIL_ESP else None
+)
+DEV_MAIL_PORT = env_int("DEV_MAIL_PORT", PORT + 25, minimum=1)  # 8025 beside the default 8000
+if DEV_MAIL_DIR:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS = "127.0.0.1", DEV_MAIL_PORT, False
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <updates@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -269,7 +285,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = ENV.get("TIME_ZONE", "America/New_York")
+# The zone that decides "today" for publication dates, scheduling and feeds; staff see times in
+# their browser's zone (config/timezones.py).
+TIME_ZONE = ENV.get("TIME_ZONE", "").strip() or "UTC"
 USE_I18N = True
 USE_TZ = True
 
@@ -317,8 +335,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Production profile: web server, admin login lockout, S3 media (README "Production") ------
 # The web server, read by config/gunicorn.py (`make serve`).
-WEB_HOST = ENV.get("WEB_HOST", "127.0.0.1")  # 0.0.0.0 in a container
-PORT = env_int("PORT", 8000, minimum=1)
+WEB_HOST = ENV.get("WEB_HOST", "127.0.0.1")  # 0.0.0.0 in a container; PORT is read above
 # Processes, and threads in each: a slow PDF download holds a thread, not a whole process.
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9), minimum=1)
 WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
@@ -385,11 +402,28 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 600, minimum=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own; with ours on
+        # the root every line it logs (404s, the autoreloader, errors) was written twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's access log, as Django formats it, once (configuring "django" resets it).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner, on every command
+        # django-axes logs four INFO lines per admin login (cleaned up, reset, deleted...): only
+        # failures and lockouts, as warnings, are worth a line.
+        "axes": {"level": "WARNING"},
     },
 }
 

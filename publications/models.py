@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
@@ -29,12 +30,18 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def site_today() -> datetime.date:
+    """Today in the site's TIME_ZONE. A staff request runs in the browser's zone
+    (config/timezones.py), and what the public may see must not depend on who asks."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def public_q(prefix: str = "") -> Q:
     """The rule for what the public may see, also across a relation (prefix "publications__")."""
     return Q(
         **{
             f"{prefix}status__in": [Status.PUBLISHED, Status.SCHEDULED],
-            f"{prefix}publication_date__lte": timezone.localdate(),
+            f"{prefix}publication_date__lte": site_today(),
         }
     )
 
@@ -148,7 +155,7 @@ class PublicationQuerySet(models.QuerySet):
 
     def due(self):
         """Scheduled publications whose date has come."""
-        return self.filter(status=Status.SCHEDULED, publication_date__lte=timezone.localdate())
+        return self.filter(status=Status.SCHEDULED, publication_date__lte=site_today())
 
     def newest_first(self):
         return self.order_by("-publication_date", "-id")
@@ -229,7 +236,7 @@ class Publication(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status != Status.DRAFT and self.publication_date <= timezone.localdate()
+        return self.status != Status.DRAFT and self.publication_date <= site_today()
 
     @property
     def ordered_authors(self) -> list[Author]:

@@ -144,4 +144,6 @@ def _storable(response: HttpResponse) -> bool:
 def _page_key(request: HttpRequest) -> str:
     address = f"{request.get_host()}{request.get_full_path()}".encode()
     digest = hashlib.sha256(address).hexdigest()
-    return f"pages:{timezone.localdate().isoformat()}:{digest}"
+    return (
+        f"pages:{timezone.localdate(timezone=timezone.get_default_timezone()).isoformat()}:{digest}"
+    )

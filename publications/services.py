@@ -28,6 +28,7 @@ from publications.models import (
     SlugRedirect,
     Status,
     Topic,
+    site_today,
 )
 from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import check_pdf_header
@@ -147,12 +148,12 @@ def _status_for_date(status: str, date: datetime.date) -> str:
     # (the publish-due task flips it), a past one is simply published.
     if status == Status.DRAFT:
         return status
-    return Status.SCHEDULED if date > timezone.localdate() else Status.PUBLISHED
+    return Status.SCHEDULED if date > site_today() else Status.PUBLISHED
 
 
 def publications_publish(*, publications: QuerySet[Publication]) -> int:
     """Publish now, or schedule for their date when it lies ahead; return how many changed."""
-    today = timezone.localdate()
+    today = site_today()
     batch = uuid.uuid4()  # Published together, announced together.
     changed = released = 0
     with transaction.atomic():
@@ -216,14 +217,14 @@ def publications_publish_due() -> int:
 
 def total_index_count() -> int:
     """How many publications the public can see, cached per day and cleared on every change."""
-    key = TOTAL_INDEX_KEY.format(date=timezone.localdate().isoformat())
+    key = TOTAL_INDEX_KEY.format(date=site_today().isoformat())
     return cache.get_or_set(
         key, lambda: Publication.objects.published().count(), timeout=_cache_seconds()
     )
 
 
 def total_index_invalidate() -> None:
-    cache.delete(TOTAL_INDEX_KEY.format(date=timezone.localdate().isoformat()))
+    cache.delete(TOTAL_INDEX_KEY.format(date=site_today().isoformat()))
 
 
 def public_catalogue_changed() -> None:

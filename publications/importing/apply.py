@@ -13,14 +13,13 @@ from django.core.files import File
 from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.text import slugify
 
 from publications import services
 from publications.extraction.services import extraction_request
 from publications.importing.files import resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
-from publications.models import Author, Publication, PublicationPage, Status, Topic
+from publications.models import Author, Publication, PublicationPage, Status, Topic, site_today
 from search.indexing import Batched, index_publication
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
@@ -124,7 +123,7 @@ def _assign(
     publication.publication_date = row.published
     was_draft = created or publication.status == Status.DRAFT
     never_public = publication.first_published_at is None
-    publication.status = _status_for(row, today=timezone.localdate())
+    publication.status = _status_for(row, today=site_today())
     publication.mark_public(batch)
     # The import emails nobody unless --notify: whatever it creates, publishes or schedules for
     # the first time is announced only then. Something public before keeps its announcement state.

@@ -64,7 +64,11 @@ class ProductionServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_until(self._healthy, timeout=120, interval=0.3, message=self.output())
+        try:
+            wait_until(self._healthy, timeout=120, interval=0.3, message=self.output())
+        except BaseException:
+            self.stop()  # no fixture holds it yet, so no finalizer would
+            raise
         return self
 
     def _healthy(self) -> bool:

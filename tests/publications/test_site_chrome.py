@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -82,3 +83,19 @@ def test_total_index_still_shows_when_the_cache_is_down(client, monkeypatch):
 
     assert response.status_code == 200
     assert "Total Index: 2 publications." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/favicon.svg")
+    assert finders.find("favicon.svg")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+def test_site_and_admin_pages_name_the_icon(client, path):
+    page = client.get(path).content.decode()
+    assert 'rel="icon"' in page
+    assert "favicon.svg" in page

@@ -40,10 +40,16 @@ def s3_server():
             return False
         return True
 
-    wait_until(answering, timeout=60, message="moto_server did not start")
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        wait_until(answering, timeout=60, message="moto_server did not start")
+        yield endpoint
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def s3_client(endpoint: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -85,17 +86,30 @@ class Site:
             cwd=BASE_DIR, env=self.env, stdout=self.web_log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        wait_until(lambda: self.get("/healthz")[0] == 200, timeout=60, message=self.web_output())
-        self.worker.start()
-        self.beat.start()
+        try:
+            wait_until(
+                lambda: self.get("/healthz")[0] == 200, timeout=60, message=self.web_output()
+            )
+            self.worker.start()
+            self.beat.start()
+        except BaseException:
+            self.stop()  # the fixture only stops a site that started
+            raise
         return self
 
     def stop(self) -> None:
-        self.worker.stop()
-        self.beat.stop()
-        if self.web and self.web.poll() is None:
-            self.web.terminate()
-            self.web.wait(timeout=30)
+        """Every process, whichever of them fails to stop politely."""
+        try:
+            self.worker.stop()
+            self.beat.stop()
+        finally:
+            if self.web and self.web.poll() is None:
+                self.web.terminate()
+                try:
+                    self.web.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.web.pid, signal.SIGKILL)
+                    self.web.wait()
 
     def web_output(self) -> str:
         return self.web_log_path.read_text(errors="replace")
