@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connections
-from django.utils import timezone
 
-from publications.models import Author, Publication, Topic
+from publications.models import Author, Publication, Topic, site_today
 from search import (
     block_lists,
     block_ranking,
@@ -293,13 +292,13 @@ def _count(
     term_ids = [term.id for term in terms]
     countable = sum(term.df for term in terms) <= COUNTABLE_POSTINGS
     if countable and (plain or listed is not None):
-        matches = block_lists.holding_any(term_ids, listed, today=timezone.localdate())
+        matches = block_lists.holding_any(term_ids, listed, today=site_today())
         if matches is not None:
             return _counted_matches(matches.tolist())
     source = None
     if countable and plain:
         # Counted from the postings alone; the matches are read only when few enough for facets.
-        count = matching.count_any(terms, timezone.localdate())
+        count = matching.count_any(terms, site_today())
         if count > EXACT_COUNT_LIMIT:
             return _estimate(terms, condition, documents, filters)
         if count > FACET_EXACT_LIMIT:

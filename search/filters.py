@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from publications.models import site_today
 from search.vectors import CONFIG
 
 
@@ -70,7 +69,7 @@ def document_condition(
     date = _date_column(filters)
     condition = Condition(
         ["d.status <> 'draft'", f"{date} <= %(today)s"],
-        {"today": timezone.localdate()},
+        {"today": site_today()},
     )
     if filters.impossible:
         condition.sql.append("FALSE")

@@ -234,7 +234,9 @@ def test_a_scheduled_publication_is_hidden_until_its_date(monkeypatch):
     assert titles("", sort="newest") == ["Lighthouse history"]
 
     # The next day, without any re-indexing.
-    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(1))
+    monkeypatch.setattr(
+        timezone, "localdate", lambda *args, **kwargs: today + datetime.timedelta(1)
+    )
 
     assert sorted(titles("lighthouse")) == ["Lighthouse futures", "Lighthouse history"]
     assert run("lighthouse").count == 2
