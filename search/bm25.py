@@ -140,18 +140,18 @@ RECOUNT_DF_SQL = """
 """
 
 # A publication's search document, built from the catalogue in SQL: title and subtitle, names in
-# byline order, topics by name, the pages' text as the body (cut at max_body), and the copies
-# that filters and facets read. Drafts are never indexed. Existing rows are updated and new ones
-# inserted in two sub-statements rather than one INSERT ... ON CONFLICT DO UPDATE, which would
-# compute the generated vector twice (once for the insert it abandons): a 300-page report's
-# tokenising doubled. The writers' lock (indexing.py) keeps another writer from inserting between.
+# byline order, topics by name, the abstract, and the copies that filters and facets read; the
+# full text lives in its pages alone (stored and tokenised once). `truncated`: a page was cut to
+# fit the index. Drafts are never indexed. Existing rows are updated and new ones inserted in two
+# sub-statements rather than one INSERT ... ON CONFLICT DO UPDATE, which would compute the
+# generated vector twice (once for the insert it abandons). The writers' lock (indexing.py) keeps
+# another writer from inserting between.
 DOCUMENTS_SQL = """
     WITH source AS MATERIALIZED (
         SELECT p.id AS publication_id,
                concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')) AS title,
                coalesce(a.names, '') AS authors_text, coalesce(t.names, '') AS topics_text,
-               p.abstract, left(coalesce(b.body, ''), %(max_body)s) AS body,
-               coalesce(length(b.body) > %(max_body)s OR b.page_cut, FALSE) AS truncated,
+               p.abstract, coalesce(b.page_cut, FALSE) AS truncated,
                p.status, p.publication_date, p.type, coalesce(t.ids, '{}') AS topic_ids,
                coalesce(a.ids, '{}') AS author_ids
           FROM publications_publication p
@@ -168,8 +168,7 @@ DOCUMENTS_SQL = """
                  JOIN publications_topic tp ON tp.id = pt.topic_id
                 WHERE pt.publication_id = p.id) t ON TRUE
           LEFT JOIN LATERAL (
-               SELECT string_agg(pg.text, E'\n\n' ORDER BY pg.number) AS body,
-                      bool_or(length(pg.text) > %(max_page)s) AS page_cut
+               SELECT bool_or(length(pg.text) > %(max_page)s) AS page_cut
                  FROM publications_publicationpage pg
                 WHERE pg.publication_id = p.id) b ON TRUE
          WHERE p.id = ANY(%(ids)s) AND p.status <> 'draft'
@@ -177,7 +176,7 @@ DOCUMENTS_SQL = """
     updated AS (
         UPDATE search_searchdocument d SET
                title = s.title, authors_text = s.authors_text, topics_text = s.topics_text,
-               abstract = s.abstract, body = s.body, truncated = s.truncated, status = s.status,
+               abstract = s.abstract, truncated = s.truncated, status = s.status,
                publication_date = s.publication_date, type = s.type, topic_ids = s.topic_ids,
                author_ids = s.author_ids, indexed_at = now()
           FROM source s
@@ -186,10 +185,10 @@ DOCUMENTS_SQL = """
     ),
     inserted AS (
         INSERT INTO search_searchdocument (
-            publication_id, title, authors_text, topics_text, abstract, body, truncated, status,
+            publication_id, title, authors_text, topics_text, abstract, truncated, status,
             publication_date, type, topic_ids, author_ids, length_a, length_b, length_c,
             indexed_at)
-        SELECT publication_id, title, authors_text, topics_text, abstract, body, truncated,
+        SELECT publication_id, title, authors_text, topics_text, abstract, truncated,
                status, publication_date, type, topic_ids, author_ids, 0, 0, 0, now()
           FROM source s
          WHERE NOT EXISTS (SELECT 1 FROM search_searchdocument d

@@ -107,11 +107,6 @@ def _date_column(filters: Filters) -> str:
     )
 
 
-# A document's own vector keeps word positions only up to 16,383 (stop words count too), and
-# its body may have been cut to fit: past either, the page that holds a phrase knows it.
-LONG_DOCUMENT_WORDS = 8_000
-
-
 def phrase_condition(
     phrases: list[str] | tuple[str, ...], prefix: str, *, negate: bool = False
 ) -> Condition:
@@ -122,11 +117,11 @@ def phrase_condition(
     for index, phrase in enumerate(phrases):
         name = f"{prefix}{index}"
         query = f"phraseto_tsquery('{CONFIG}', %({name})s)"
+        # The document's vector holds its title, names, topics and abstract; the full text is
+        # in its pages' (a phrase across a page break is not found).
         holds = f"""(d.vector @@ {query}
-                 OR ((d.truncated OR d.length_a + d.length_b + d.length_c > {LONG_DOCUMENT_WORDS})
-                     AND EXISTS (SELECT 1 FROM search_searchpage p
-                                  WHERE p.document_id = d.publication_id
-                                    AND p.vector @@ {query})))"""
+                 OR EXISTS (SELECT 1 FROM search_searchpage p
+                             WHERE p.document_id = d.publication_id AND p.vector @@ {query}))"""
         if negate:
             condition.sql.append(f"NOT (numnode({query}) > 0 AND {holds})")
         else:

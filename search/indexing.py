@@ -6,17 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.db import connection, transaction
-from django.db.utils import OperationalError
 
 from publications.models import Publication, Status
 from search import blocks, bm25, statistics
 from search.models import SearchDocument, SearchTerm
 from search.rebuild import rebuild_beside
 from search.statistics import WRITER_LOCK
-from search.vectors import MAX_BODY_CHARACTERS, MAX_PAGE_CHARACTERS
-
-# PostgreSQL's "string is too long for tsvector": the text is cut further and flagged.
-PROGRAM_LIMIT_EXCEEDED = "54000"
+from search.vectors import MAX_PAGE_CHARACTERS
 
 
 def index_publication(publication_id: int) -> bool:
@@ -83,17 +79,10 @@ def settle() -> None:
 
 def write_documents(publications: Sequence[Publication]) -> set[int]:
     """Documents and pages of these publications, set-based in SQL (their old words leave the
-    vocabulary first). Returns the ids whose text was cut to fit the index."""
+    vocabulary first). Returns the ids of those with a page cut to fit the index."""
     ids = sorted(publication.pk for publication in publications)
     _execute(bm25.WORDS_REMOVE_SQL, ids)
-    try:
-        with transaction.atomic():
-            truncated = _write_documents(ids, MAX_BODY_CHARACTERS)
-    except OperationalError as error:
-        if not _too_long(error):
-            raise
-        # One of them holds text whose tsvector passes 1 MB: each on its own, cut until it fits.
-        truncated = set().union(*(_write_within_limit(pk) for pk in ids))
+    truncated = _write_documents(ids)
     _execute(bm25.FILTER_ROWS_SQL, ids)
     _execute(bm25.DELETE_PAGES_SQL, ids)
     _execute(bm25.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
@@ -101,27 +90,10 @@ def write_documents(publications: Sequence[Publication]) -> set[int]:
     return truncated
 
 
-def _write_documents(ids: list[int], max_body: int) -> set[int]:
+def _write_documents(ids: list[int]) -> set[int]:
     with connection.cursor() as cursor:
-        params = {"ids": ids, "max_body": max_body, "max_page": MAX_PAGE_CHARACTERS}
-        cursor.execute(bm25.DOCUMENTS_SQL, params)
-        return {pk for pk, truncated in cursor.fetchall() if truncated}
-
-
-def _write_within_limit(pk: int) -> set[int]:
-    max_body = MAX_BODY_CHARACTERS
-    while True:
-        try:
-            with transaction.atomic():
-                return _write_documents([pk], max_body) | ({pk} if max_body else set())
-        except OperationalError as error:
-            if not _too_long(error) or max_body == 0:
-                raise
-            max_body //= 2
-
-
-def _too_long(error: OperationalError) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) == PROGRAM_LIMIT_EXCEEDED
+        cursor.execute(bm25.DOCUMENTS_SQL, {"ids": ids, "max_page": MAX_PAGE_CHARACTERS})
+        return {pk for pk, cut in cursor.fetchall() if cut}
 
 
 def write_postings(ids: list[int]) -> None:

@@ -23,7 +23,6 @@ class SearchDocument(models.Model):
     authors_text = models.TextField(blank=True)
     topics_text = models.TextField(blank=True)
     abstract = models.TextField(blank=True)
-    body = models.TextField(blank=True)
     vector = models.GeneratedField(
         expression=document_vector(), output_field=SearchVectorField(), db_persist=True
     )

@@ -11,17 +11,15 @@ CONFIG = "english_unaccent"
 # Surface words for "did you mean": lower-cased, unaccented, not stemmed.
 VOCABULARY_CONFIG = "simple_unaccent"
 
-# PostgreSQL refuses a tsvector over 1 MB; text is cut well before that and flagged.
-MAX_BODY_CHARACTERS = 600_000
+# PostgreSQL refuses a tsvector over 1 MB; a page is cut well before that and flagged.
 MAX_PAGE_CHARACTERS = 200_000
 
 
 def document_vector() -> SearchVector:
-    """Title and author names weigh A, topics and abstract B, the full text C."""
-    return (
-        SearchVector("title", "authors_text", weight="A", config=CONFIG)
-        + SearchVector("topics_text", "abstract", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
+    """Title and author names weigh A, topics and abstract B; the full text (C) is in the
+    pages' vectors alone."""
+    return SearchVector("title", "authors_text", weight="A", config=CONFIG) + SearchVector(
+        "topics_text", "abstract", weight="B", config=CONFIG
     )
 
 
