@@ -100,10 +100,11 @@ class SearchPage(models.Model):
     )
 
     class Meta:
+        # Pages are only ever read by their document (postings, phrase checks, snippets), through
+        # this constraint's index: a GIN index over their vectors cost half of a page's write.
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="search_page_unique"),
         ]
-        indexes = [GinIndex(fields=["vector"], name="search_page_vector_gin")]
 
     def __str__(self):
         return f"{self.document_id} p.{self.number}"
