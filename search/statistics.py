@@ -47,33 +47,25 @@ class Measure:
         )
 
 
-ADD_SQL = """
-    INSERT INTO search_searchstats AS s (
-        id, documents, total_length_a, total_length_b, total_length_c, average_length_a,
-        average_length_b, average_length_c, updated_at)
-    VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
-    ON CONFLICT (id) DO UPDATE
-       SET documents = s.documents + excluded.documents,
-           total_length_a = s.total_length_a + excluded.total_length_a,
-           total_length_b = s.total_length_b + excluded.total_length_b,
-           total_length_c = s.total_length_c + excluded.total_length_c,
-           updated_at = now()
-    RETURNING documents, total_length_a, total_length_b, total_length_c, average_length_a,
-              average_length_b, average_length_c
-"""
+TOTALS = ("documents", "total_length_a", "total_length_b", "total_length_c")
 
-SET_SQL = """
-    INSERT INTO search_searchstats AS s (
-        id, documents, total_length_a, total_length_b, total_length_c, average_length_a,
-        average_length_b, average_length_c, updated_at)
-    VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
-    ON CONFLICT (id) DO UPDATE
-       SET documents = excluded.documents, total_length_a = excluded.total_length_a,
-           total_length_b = excluded.total_length_b, total_length_c = excluded.total_length_c,
-           updated_at = now()
-    RETURNING documents, total_length_a, total_length_b, total_length_c, average_length_a,
-              average_length_b, average_length_c
-"""
+
+def _totals_sql(new_value: str) -> str:
+    """An upsert of the one statistics row whose totals become `new_value` (a format string of
+    the column's name), returning the row."""
+    assignments = ", ".join(f"{column} = {new_value.format(column)}" for column in TOTALS)
+    return f"""
+        INSERT INTO search_searchstats AS s (
+            id, {", ".join(TOTALS)}, average_length_a, average_length_b, average_length_c,
+            updated_at)
+        VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
+        ON CONFLICT (id) DO UPDATE SET {assignments}, updated_at = now()
+        RETURNING {", ".join(TOTALS)}, average_length_a, average_length_b, average_length_c
+    """
+
+
+ADD_SQL = _totals_sql("s.{0} + excluded.{0}")
+SET_SQL = _totals_sql("excluded.{0}")
 
 AVERAGES_SQL = """
     UPDATE search_searchstats
