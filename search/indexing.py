@@ -66,6 +66,19 @@ class Batched:
         self.flush()
         settle()
 
+    def catch_up(self) -> int:
+        """Queue the publications that should be in the index and are not: what an earlier bulk
+        write committed and was stopped before indexing (its rows would now be unchanged, and
+        skipped). Returns how many."""
+        missing = list(
+            Publication.objects.exclude(status=Status.DRAFT)
+            .filter(search_document__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        for pk in missing:
+            self.add(pk)
+        return len(missing)
+
 
 def settle() -> None:
     """After a bulk write: the statistics measured from scratch and set exactly, and the blocks

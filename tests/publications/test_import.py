@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from publications.models import Author, Publication, PublicationPage, Status, Topic
+from search.indexing import Batched
+from search.models import SearchDocument
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_pdf
 
@@ -543,3 +545,27 @@ def test_without_a_terminal_progress_is_printed_as_plain_lines(folder, monkeypat
     assert lines[:2] == ["line 2 of 5: 2 created, 0 updated, 0 unchanged, 0 skipped",
                          "line 4 of 5: 4 created, 0 updated, 0 unchanged, 0 skipped"]  # fmt: skip
     assert lines[-1].endswith("5 created, 0 updated, 0 unchanged, 0 skipped.")
+
+
+def test_an_import_stopped_before_its_rows_were_indexed_is_caught_up_by_the_next(
+    folder, monkeypatch
+):
+    # The first run commits its rows, then dies before its batch of search documents is written.
+    def killed(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Batched, "flush", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(write_jsonl(folder / "rows.jsonl", [row("first"), row("second")]))
+    assert Publication.objects.count() == 2
+    assert not SearchDocument.objects.exists()
+    monkeypatch.undo()
+
+    # Run again: its rows are unchanged, and the ones the first run left out are indexed anyway.
+    result = run_import(write_jsonl(folder / "rows.jsonl", [row("first"), row("second")]))
+
+    assert "0 created, 0 updated, 2 unchanged" in result.out
+    assert set(SearchDocument.objects.values_list("publication__slug", flat=True)) == {
+        "first",
+        "second",
+    }

@@ -84,6 +84,7 @@ class Command(BaseCommand):
         # The rows' search documents are written a batch at a time; at the end the statistics
         # are made exact and the ranking blocks current, so search ranks right at once.
         indexing = Batched()
+        indexing.catch_up()
         try:
             for line, text in importing.read_lines(file):
                 importing.import_line(
