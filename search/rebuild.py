@@ -13,13 +13,17 @@ one until the switch.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 
 from django.db import connection, transaction
 
 from search import blocks, statistics
 from search.statistics import WRITER_LOCK
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = "search_next"
 # The index's tables, referenced ones first (the search log, search_searchquery, is not rebuilt).
@@ -66,12 +70,24 @@ def rebuild_beside(
         indexes, outward = _create_tables()
         cleanup.callback(_drop_schema)
         with _inside():
-            count = load()
-            _create_indexes(indexes)
-            finish()
-        _switch(since, changed, outward)
+            with _phase("load"):
+                count = load()
+            with _phase("indexes"):
+                _create_indexes(indexes)
+            with _phase("statistics and blocks"):
+                finish()
+        with _phase("switch"):
+            _switch(since, changed, outward)
         cleanup.pop_all()
     return count
+
+
+@contextlib.contextmanager
+def _phase(name: str) -> Iterator[None]:
+    """Log how long a phase of the rebuild took (where a large rebuild spends its time)."""
+    started = time.monotonic()
+    yield
+    logger.info("search rebuild: %s took %.1f s", name, time.monotonic() - started)
 
 
 @contextlib.contextmanager
