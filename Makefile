@@ -7,7 +7,7 @@ PORT ?= 8000
 export PORT
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test lint format stop services bench seeds clean
+.PHONY: install run serve test test-fast lint format stop services bench seeds clean
 
 install: $(STAMP)
 
@@ -31,6 +31,12 @@ serve: services
 test: services
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The same without the tests marked `integration` (those that start a worker, gunicorn or
+# runserver, moto or a browser); `make test` and CI run everything.
+test-fast: services
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

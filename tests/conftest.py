@@ -24,7 +24,27 @@ def pytest_configure(config):
     _use_test_broker()
 
 
+# Fixtures that start processes: a Celery worker, moto's S3 server, chromium, and `site` (in
+# tests/e2e/ runserver, a worker and beat; in test_service_faults.py gunicorn, a worker, beat,
+# PostgreSQL and Redis). A test that uses one, directly or through another fixture, is an
+# `integration` test, which `make test-fast` leaves out. Modules that start processes
+# themselves say `pytestmark = pytest.mark.integration`.
+PROCESS_FIXTURES = ("celery_worker", "s3_server", "site", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(items):
+    _mark_integration(items)
+    _use_the_replica(items)
+
+
+def _mark_integration(items) -> None:
+    for item in items:
+        if set(PROCESS_FIXTURES) & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
+def _use_the_replica(items) -> None:
     """With DATABASE_REPLICA_URL set, search reads outside a transaction go to the `replica`
     alias (a test mirror of the test database): every database test may use it."""
     from django.db import DEFAULT_DB_ALIAS, connections
