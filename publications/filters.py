@@ -41,7 +41,8 @@ class TextListField(forms.Field):
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else [value] if value else []
         texts = {}
-        for text in filter(None, (raw.strip() for raw in values)):
+        # PostgreSQL text holds no NUL byte (a name cannot contain one): dropped, not a 500.
+        for text in filter(None, (raw.replace("\x00", "").strip() for raw in values)):
             texts.setdefault(text.casefold(), text)
         texts = list(texts.values())
         if len(texts) > self.max_values:

@@ -260,3 +260,10 @@ def test_list_pages_make_the_same_queries_for_5_or_25_rows(
     assert len(five) <= 8
     rows = response.content.count(b"Publication number")
     assert rows >= (10 if url == "/" else 25)
+
+
+def test_typed_author_text_with_a_nul_byte_is_no_server_error(client):
+    # Found by the search fuzz test: PostgreSQL refuses text holding NUL (0x00).
+    response = client.get("/publications/?author=%26%00%26")
+
+    assert response.status_code == 200
