@@ -30,6 +30,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from benchmarks import serving  # noqa: E402
 from benchmarks.search import BENCH_DIR, ensure_database, start_bench_postgres  # noqa: E402
 
 RESULTS = BASE_DIR / "benchmarks" / "results"
@@ -245,29 +246,11 @@ def collectstatic() -> None:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
-    """gunicorn as `make serve` runs it (config/gunicorn.py), with 2 workers; worker recycling is
-    off so that a worker restarting mid-run does not count against one side of a pair."""
-    from tests.helpers import free_port, wait_for_http
-
-    port = free_port()
-    env = {**env, "WEB_CONCURRENCY": str(WORKERS), "WEB_HOST": "127.0.0.1", "PORT": str(port),
-           "GUNICORN_CMD_ARGS": "--max-requests 0"}  # fmt: skip
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    """gunicorn with 2 workers (benchmarks/serving.py), its log named for the cache setting."""
     name = "uncached" if env.get("PAGE_CACHE_SECONDS") == "0" else "cached"
-    with (BENCH_DIR / f"pages-gunicorn-{name}.log").open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn"],
-            env=env, cwd=BASE_DIR, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            status, _ = wait_for_http(base_url + PLAIN)
-            if status != 200:
-                sys.exit(f"The plain view answered {status}; see {output.name}")
-            yield base_url
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+    log_path = BENCH_DIR / f"pages-gunicorn-{name}.log"
+    with serving.gunicorn(env, log_path, probe=PLAIN, workers=WORKERS) as base_url:
+        yield base_url
 
 
 def wrk_run(wrk: str, base_url: str, urls: list[str], seconds: int, args) -> dict:

@@ -21,7 +21,6 @@ benchmarks/results/relevance.{md,csv,json}. It measures; it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import re
@@ -30,13 +29,13 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's packages importable
+from benchmarks.serving import gunicorn  # noqa: E402
 
 RESULTS = BASE_DIR / "benchmarks" / "results"
 DEFAULT_COLLECTION = BASE_DIR / "benchmarks" / "data" / "cranfield"
@@ -100,7 +99,7 @@ def main() -> None:
     log(f"Queries cut by the search's caps: {len(cut)} ({', '.join(cut) or 'none'})")
 
     runs = {}
-    with serve(env, work / "gunicorn.log") as base_url:
+    with gunicorn(env, work / "gunicorn.log", probe="/api/search?q=") as base_url:
         clock = time.monotonic()
         runs[RUN_IMPORT] = ask_all(base_url, queries)
         timings["queries_after_import_s"] = round(time.monotonic() - clock, 1)
@@ -259,30 +258,6 @@ def import_corpus(env: dict[str, str], import_file: Path) -> dict:
     skipped = re.finditer(r"^line (\d+): skipped: (.*)$", done.stderr, re.MULTILINE)
     refused = [(int(match[1]), match[2]) for match in skipped]
     return {"summary": summary, "refused": refused}
-
-
-@contextlib.contextmanager
-def serve(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """gunicorn as `make serve` runs it (config/gunicorn.py) on a free loopback port."""
-    from tests.helpers import free_port, wait_for_http
-
-    port = free_port()
-    env = {**env, "WEB_CONCURRENCY": "1", "WEB_HOST": "127.0.0.1", "PORT": str(port),
-           "GUNICORN_CMD_ARGS": "--max-requests 0"}  # fmt: skip
-    with log_path.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn"],
-            env=env, cwd=BASE_DIR, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            status, _ = wait_for_http(f"{base_url}/api/search?q=")
-            if status != 200:
-                sys.exit(f"GET /api/search answered {status}; see {log_path}")
-            yield base_url
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
 
 
 def ask_all(base_url: str, queries: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
