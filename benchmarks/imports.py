@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -67,18 +68,21 @@ def main() -> None:
     env = site_env(server_url)
     manage(env, "migrate", "--verbosity", "0")
 
+    load = {"before_import": os.getloadavg()}  # the machine may be shared: its load, to judge by
     clock = time.monotonic()
     imported = import_corpus(env, import_file)
     import_s = time.monotonic() - clock
     log(f"Imported: {imported['summary']} in {import_s:.1f} s")
     for line, reason in imported["refused"][:20]:
         log(f"  refused: line {line}: {reason}")
+    load["after_import"] = os.getloadavg()
     import_mb = index_mb(server_url)
     after_import = top_tens({**env, "CACHE_KEY_PREFIX": "bench-imports-import"}, queries)
 
     clock = time.monotonic()
     manage(env, "rebuild_search_index")
     rebuild_s = time.monotonic() - clock
+    load["after_rebuild"] = os.getloadavg()
     log(f"Rebuilt in {rebuild_s:.1f} s")
     rebuild_mb = index_mb(server_url)
     after_rebuild = top_tens({**env, "CACHE_KEY_PREFIX": "bench-imports-rebuild"}, queries)
@@ -100,6 +104,7 @@ def main() -> None:
         "top10_same_documents": compared["same_documents"],
         "top10_max_score_difference": compared["max_score_difference"],
         "differing_queries": compared["differing"],
+        "load_average_1_5_15_min": {when: [round(x, 1) for x in avg] for when, avg in load.items()},
         "total_s": round(time.monotonic() - started, 1),
         "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "top10_after_import": after_import,
@@ -241,6 +246,10 @@ def markdown(result: dict) -> str:
 
 def report(result: dict) -> None:
     differing = result["differing_queries"]
+    loads = "; ".join(
+        f"{when.replace('_', ' ')} {' / '.join(map(str, avg))}"
+        for when, avg in result["load_average_1_5_15_min"].items()
+    )
     notes = [
         f"{result['rows']:,} synthetic abstract-only rows (title 6-12, abstract 120-250 Zipf "
         f"pseudo-words; type report, published, no authors or topics) through `manage.py "
@@ -248,7 +257,8 @@ def report(result: dict) -> None:
         f"`manage.py rebuild_search_index` of the same rows; wall clock of each command as a "
         f"subprocess. Import: {result['imported']} ({result['refused']} refused). Index size: "
         f"every search_* table as left, no VACUUM. Measured {result['measured']}, whole run "
-        f"{result['total_s']:.0f} s, on a machine shared with other work.",
+        f"{result['total_s']:.0f} s, on a machine shared with other work (load average 1/5/15 "
+        f"min: {loads}).",
         "",
         f"Ranking at the import's end: the top 10 of {result['queries']} fixed queries "
         f"(search.engine.search) after the import against after the rebuild: identical for "
