@@ -6,13 +6,17 @@ written to benchmarks/results/summary.{md,csv}, and the chart of search latency 
     .venv/bin/python benchmarks/run.py --from-results    # the table from the last results only
 
 Each benchmark also runs alone (benchmarks/search.py, pages.py, newsletter.py, extraction.py,
-relevance.py). relevance.py runs when its collection (benchmarks/data/cranfield) is present.
+relevance.py, imports.py). relevance.py runs when its collection (benchmarks/data/cranfield) is
+present. imports.py is opt-in (it takes about as long as importing and indexing its rows twice):
+it runs with `--only imports`, or in the whole run when BENCH_IMPORT_ROWS is set (its --rows;
+100000 when it is not set).
 One that fails is reported and the others still run; the table then shows its last results.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -32,6 +36,9 @@ from benchmarks.summary import (  # noqa: E402
 RESULTS = BASE_DIR / "benchmarks" / "results"
 BENCHMARKS = ["search", "pages", "newsletter", "extraction"]
 BENCHMARKS += ["relevance"] if CRANFIELD.is_dir() else []
+IMPORT_ROWS = os.environ.get("BENCH_IMPORT_ROWS", "")
+OPT_IN = ["imports"]  # run only when named in --only, or in every run when BENCH_IMPORT_ROWS is set
+BENCHMARKS += OPT_IN if IMPORT_ROWS else []
 
 
 def main() -> None:
@@ -63,10 +70,12 @@ def run_all(names: list[str], sizes: str) -> list[str]:
     """Run each benchmark as its own process, output shown as it goes; the names that failed."""
     failed = []
     for number, name in enumerate(names, start=1):
-        if name not in BENCHMARKS:
-            sys.exit(f"Unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+        known = list(dict.fromkeys(BENCHMARKS + OPT_IN))
+        if name not in known:
+            sys.exit(f"Unknown benchmark {name!r}; choose from {', '.join(known)}")
         command = [sys.executable, str(BASE_DIR / "benchmarks" / f"{name}.py")]
         command += ["--sizes", sizes] if name == "search" else []
+        command += ["--rows", IMPORT_ROWS] if name == "imports" and IMPORT_ROWS else []
         print(f"[{number}/{len(names)}] {' '.join(command[1:])}", flush=True)
         started = time.monotonic()
         status = subprocess.run(command, cwd=BASE_DIR, check=False).returncode

@@ -5,6 +5,7 @@ the summary never runs a benchmark."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ PIPELINE_SCALING_TARGET = 1.8
 CRANFIELD = Path(__file__).resolve().parent / "data" / "cranfield"
 RELEVANCE_IMPORT_VS_REBUILD = 0.005
 RELEVANCE_IMPORT_VS_BM25S = 0.01
+# The search-index issue's (benchmarks/imports.py, opt-in): an import of N rows into an empty index
+# within 2 x rebuild_search_index's time for the same rows, the ranking right at its end (the top
+# 10 of every fixed query the same as after the rebuild).
+IMPORT_VS_REBUILD_TARGET = 2.0
 HEADER = ["benchmark", "measure", "figure", "target", "met"]
 
 
@@ -194,6 +199,35 @@ def relevance_rows(results: list[dict[str, str]]) -> list[Row]:
     ]
 
 
+def imports_rows(result: dict | None) -> list[Row]:
+    """Import against rebuild seconds for the same rows, and the top 10s after each."""
+    if not result:
+        return []
+    ratio = float(result["ratio"])
+    identical, queries = int(result["top10_identical"]), int(result["queries"])
+    return [
+        Row(
+            "imports",
+            f"import / rebuild s, {int(result['rows']):,} rows (import rows/s)",
+            f"{result['import_s']} / {result['rebuild_s']} ({float(result['rows_per_s']):,.0f}); "
+            f"ratio {ratio:.2f}",
+            f"ratio ≤ {IMPORT_VS_REBUILD_TARGET:g}",
+            ratio <= IMPORT_VS_REBUILD_TARGET,
+        ),
+        Row(
+            "imports",
+            "queries with the identical top 10 after the import and after the rebuild",
+            f"{identical} of {queries}",
+            "all",
+            identical == queries,
+        ),
+    ]
+
+
+def read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def summary_rows(results_dir: Path) -> list[Row]:
     """Every benchmark's figures from its CSV; a benchmark without results says so."""
     readers = {
@@ -209,6 +243,8 @@ def summary_rows(results_dir: Path) -> list[Row]:
         if name == "relevance" and not found and not CRANFIELD.is_dir():
             continue  # no collection to measure with: no line
         rows += found or [Row(name, "no results yet", f"run benchmarks/{name}.py")]
+    # Opt-in (it takes a while): a line only once benchmarks/imports.py has written its results.
+    rows += imports_rows(read_json(results_dir / "imports.json"))
     return rows
 
 
