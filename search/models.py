@@ -137,8 +137,11 @@ class SearchPosting(models.Model):
     tf_c = models.IntegerField(default=0)
 
     class Meta:
+        # A term's documents, for its blocks and the lists that match; the document only
+        # included, so that probes for (document, term) take the primary key, where a document's
+        # postings lie together (a candidate's terms read on one page, not one page each).
         indexes = [
-            models.Index(fields=["term_id", "document"], name="search_posting_term"),
+            models.Index(fields=["term_id"], include=["document"], name="search_posting_term"),
         ]
 
     def __str__(self):
