@@ -29,11 +29,16 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's packages importable
+from benchmarks.relevance import (  # noqa: E402
+    abstract_row,
+    import_corpus,
+    manage,
+    recreate_database,
+)
 
 RESULTS = BASE_DIR / "benchmarks" / "results"
 DATABASE = "bench_imports"
 SLUG_PREFIX = "row-"
-PUBLISHED = "2000-01-01"  # one fixed past date: every row is published, none scheduled
 VOCABULARY = 40_000  # as benchmarks/corpus.py's shapes
 TITLE_WORDS, ABSTRACT_WORDS = (6, 12), (120, 250)
 TARGET_RATIO = 2.0  # the issue's: an import within 2 x the rebuild's time for the same rows
@@ -50,7 +55,6 @@ def main() -> None:
     started = time.monotonic()
 
     from benchmarks.corpus import Vocabulary
-    from benchmarks.relevance import import_corpus, manage, recreate_database
     from benchmarks.search import BENCH_DIR, start_bench_postgres
 
     vocabulary = Vocabulary(VOCABULARY)
@@ -119,16 +123,8 @@ def synthetic_rows(count: int, vocabulary) -> list[dict]:
     rows = []
     for n in range(1, count + 1):
         title = vocabulary.text(rng.randint(*TITLE_WORDS)).capitalize()
-        rows.append({
-            "slug": f"{SLUG_PREFIX}{n}",
-            "title": title,
-            "abstract": vocabulary.text(rng.randint(*ABSTRACT_WORDS)),
-            "published": PUBLISHED,
-            "type": "report",
-            "authors": [],
-            "topics": [],
-            "status": "published",
-        })  # fmt: skip
+        abstract = vocabulary.text(rng.randint(*ABSTRACT_WORDS))
+        rows.append(abstract_row(f"{SLUG_PREFIX}{n}", title, abstract))
     return rows
 
 

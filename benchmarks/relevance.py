@@ -174,17 +174,15 @@ def import_rows(docs: list[dict]) -> tuple[list[dict], list[str]]:
         if not title:
             title = doc["_id"]
             titled.append(doc["_id"])
-        rows.append({
-            "slug": f"{SLUG_PREFIX}{doc['_id']}",
-            "title": title,
-            "abstract": doc["text"],
-            "published": PUBLISHED,
-            "type": "report",
-            "authors": [],
-            "topics": [],
-            "status": "published",
-        })  # fmt: skip
+        rows.append(abstract_row(f"{SLUG_PREFIX}{doc['_id']}", title, doc["text"]))
     return rows, titled
+
+
+def abstract_row(slug: str, title: str, abstract: str) -> dict:
+    """An import row of a published report with a title and an abstract, no authors or topics,
+    one fixed past date (so every row is published, none scheduled)."""
+    return {"slug": slug, "title": title, "abstract": abstract, "published": PUBLISHED,
+            "type": "report", "authors": [], "topics": [], "status": "published"}  # fmt: skip
 
 
 def plain_query(text: str) -> str:

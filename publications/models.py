@@ -36,14 +36,32 @@ def site_today() -> datetime.date:
     return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
+# Published, or scheduled: public once their date has come. The search index holds these.
+RELEASED_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
+
 def public_q(prefix: str = "") -> Q:
     """The rule for what the public may see, also across a relation (prefix "publications__")."""
     return Q(
         **{
-            f"{prefix}status__in": [Status.PUBLISHED, Status.SCHEDULED],
+            f"{prefix}status__in": list(RELEASED_STATUSES),
             f"{prefix}publication_date__lte": site_today(),
         }
     )
+
+
+def released_sql(alias: str) -> str:
+    """PublicationQuerySet.released() as SQL over a row aliased `alias` that holds a
+    publication's status (the publication's own, or a copy the search index keeps)."""
+    statuses = ", ".join(f"'{status.value}'" for status in RELEASED_STATUSES)
+    return f"{alias}.status IN ({statuses})"
+
+
+def public_sql(alias: str, date: str | None = None) -> list[str]:
+    """public_q() as SQL conditions over a row aliased `alias` holding a publication's status and
+    date; today is the parameter `today` (site_today()). `date`: the date as the caller must
+    write it, when not the plain column."""
+    return [released_sql(alias), f"{date or alias + '.publication_date'} <= %(today)s"]
 
 
 class TopicQuerySet(models.QuerySet):
@@ -133,6 +151,10 @@ class Series(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
+    def released(self):
+        """Published or scheduled: public now or at their date (what the search index holds)."""
+        return self.filter(status__in=RELEASED_STATUSES)
+
     def published(self):
         """What the public may see: published, or scheduled and now due."""
         return self.filter(public_q())

@@ -6,6 +6,8 @@ collection: scores are computed where they are read (search.scoring).
 
 from __future__ import annotations
 
+from publications.models import released_sql
+
 # One statement per batch: count each lexeme per field (A and B from the document's vector,
 # C from its pages, each page under the tsvector position limit), measure the fields, store the
 # lengths (on the document and its filter row, which scoring reads), add the terms the index
@@ -146,14 +148,14 @@ RECOUNT_DF_SQL = """
 # sub-statements rather than one INSERT ... ON CONFLICT DO UPDATE, which would compute the
 # generated vector twice (once for the insert it abandons). The writers' lock (indexing.py) keeps
 # another writer from inserting between.
-DOCUMENTS_SQL = """
+DOCUMENTS_SQL = f"""
     WITH source AS MATERIALIZED (
         SELECT p.id AS publication_id,
                concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')) AS title,
                coalesce(a.names, '') AS authors_text, coalesce(t.names, '') AS topics_text,
                p.abstract, coalesce(b.page_cut, FALSE) AS truncated,
-               p.status, p.publication_date, p.type, coalesce(t.ids, '{}') AS topic_ids,
-               coalesce(a.ids, '{}') AS author_ids
+               p.status, p.publication_date, p.type, coalesce(t.ids, '{{}}') AS topic_ids,
+               coalesce(a.ids, '{{}}') AS author_ids
           FROM publications_publication p
           LEFT JOIN LATERAL (
                SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id) AS names,
@@ -171,7 +173,7 @@ DOCUMENTS_SQL = """
                SELECT bool_or(length(pg.text) > %(max_page)s) AS page_cut
                  FROM publications_publicationpage pg
                 WHERE pg.publication_id = p.id) b ON TRUE
-         WHERE p.id = ANY(%(ids)s) AND p.status <> 'draft'
+         WHERE p.id = ANY(%(ids)s) AND {released_sql("p")}
     ),
     updated AS (
         UPDATE search_searchdocument d SET

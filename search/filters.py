@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from publications.models import site_today
+from publications.models import public_sql, site_today
 from search.vectors import CONFIG
 
 
@@ -68,7 +68,7 @@ def document_condition(
     """Visible to the public, within the filters, and meeting the query's constraints."""
     date = _date_column(filters)
     condition = Condition(
-        ["d.status <> 'draft'", f"{date} <= %(today)s"],
+        public_sql("d", date),
         {"today": site_today()},
     )
     if filters.impossible:

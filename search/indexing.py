@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import connection, transaction
 
-from publications.models import Publication, Status
+from publications.models import Publication
 from search import blocks, bm25, statistics
 from search.models import SearchDocument, SearchTerm
 from search.rebuild import rebuild_beside
@@ -24,22 +24,23 @@ def index_publication(publication_id: int) -> bool:
 def index_publications(publication_ids: Sequence[int]) -> set[int]:
     """The same for many publications, set-based (the bulk path shares every statement).
     Returns the ids whose text was cut to fit the index."""
-    publications = _indexable(publication_ids)
+    asked = list(publication_ids)
+    publications = _indexable(asked)
     listed = {publication.pk for publication in publications}
     ids = sorted(listed)
     truncated: set[int] = set()
     with transaction.atomic():
         _lock_writers()
-        before = _term_counts(list(publication_ids))
-        measured = statistics.measure(list(publication_ids))
-        blocks.mark_stale(list(publication_ids), list(before))
-        _remove([pk for pk in publication_ids if pk not in listed])
+        before = _term_counts(asked)
+        measured = statistics.measure(asked)
+        blocks.mark_stale(asked, list(before))
+        _remove([pk for pk in asked if pk not in listed])
         if publications:
             _execute(bm25.DELETE_POSTINGS_SQL, ids)
             truncated = write_documents(publications)
             write_postings(ids)
         _move_df(before, _term_counts(ids))
-        statistics.record_change(measured, statistics.measure(list(publication_ids)))
+        statistics.record_change(measured, statistics.measure(asked))
     return truncated
 
 
@@ -71,7 +72,7 @@ class Batched:
         write committed and was stopped before indexing (its rows would now be unchanged, and
         skipped). Returns how many."""
         missing = list(
-            Publication.objects.exclude(status=Status.DRAFT)
+            Publication.objects.released()
             .filter(search_document__isnull=True)
             .values_list("pk", flat=True)
         )
@@ -118,7 +119,7 @@ def write_postings(ids: list[int]) -> None:
 def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
     return list(
         Publication.objects.filter(pk__in=publication_ids)
-        .exclude(status=Status.DRAFT)
+        .released()
         .prefetch_related("authorships__author", "topics")
     )
 
@@ -181,9 +182,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
     it is switched in at once (search.rebuild): documents, pages and postings batch by batch (a
     posting holds no statistic, so one pass is enough), then the indexes, document frequencies,
     statistics and blocks; publications written meanwhile are indexed again at the switch."""
-    ids = list(
-        Publication.objects.exclude(status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
-    )
+    ids = list(Publication.objects.released().order_by("pk").values_list("pk", flat=True))
 
     def load() -> int:
         for batch in _batches(ids, batch_size):

@@ -147,12 +147,12 @@ def _create_tables() -> tuple[list[str], list[tuple[str, str, str]]]:
         for table in TABLES:
             cursor.execute(CONSTRAINTS_SQL, [f"public.{table}"])
             constraints += [(table, name, definition) for name, definition in cursor.fetchall()]
+        outward = [c for c in constraints if _references_the_catalogue(c[2])]  # for _switch
         cursor.execute(f"SET LOCAL search_path = {SCHEMA}, public")
         for table, name, definition in constraints:
-            if _references_the_catalogue(definition):
-                continue  # added at the switch (_switch)
-            cursor.execute(f"ALTER TABLE {SCHEMA}.{table} ADD CONSTRAINT {name} {definition}")
-    return indexes, [c for c in constraints if _references_the_catalogue(c[2])]
+            if (table, name, definition) not in outward:
+                cursor.execute(f"ALTER TABLE {SCHEMA}.{table} ADD CONSTRAINT {name} {definition}")
+    return indexes, outward
 
 
 def _references_the_catalogue(definition: str) -> bool:

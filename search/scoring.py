@@ -62,16 +62,6 @@ def impact_sql(posting: str = "sp", lengths: str = "l") -> str:
     return f"(({parts}) * {K1 + 1}::float8 / (({parts}) + {K1}::float8))"
 
 
-def impact(tf: dict[str, int], lengths: dict[str, int], stats: CollectionStats) -> float:
-    """One posting's impact, in Python (the SQL's twin, for tests and small tools)."""
-    averages = stats.averages()
-    pseudo = sum(
-        weight * tf[field] / (1 - b + b * lengths[field] / max(averages[f"average_{field}"], 1))
-        for field, (weight, b) in FIELDS.items()
-    )
-    return pseudo * (K1 + 1) / (pseudo + K1)
-
-
 def impact_bounds(built: tuple[float, float, float], now: CollectionStats) -> tuple[float, float]:
     """Factors (low, high) such that an impact computed with the averages `built` times low is at
     most, and times high at least, the same posting's impact with today's averages.

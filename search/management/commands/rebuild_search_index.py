@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from publications.models import Publication, Status
+from publications.models import Publication
 from search.indexing import rebuild
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, batch_size, **options):
-        total = Publication.objects.exclude(status=Status.DRAFT).count()
+        total = Publication.objects.released().count()
         with tqdm(
             total=total,
             unit="doc",
