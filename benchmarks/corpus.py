@@ -1,6 +1,6 @@
 """A synthetic think-tank catalogue with a natural (Zipf) word-frequency distribution, bulk-loaded
 into the catalogue's own tables with COPY, then indexed by the project's own rebuild path
-(search.indexing.rebuild), so it yields the same index an import would."""
+(search.index.writes.rebuild), so it yields the same index an import would."""
 
 from __future__ import annotations
 

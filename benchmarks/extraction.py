@@ -338,7 +338,7 @@ def prepare(paths: list[str], *, published: bool) -> None:
 
     from publications.models import Publication, Status
     from publications.services import publication_attach_pdf
-    from search.indexing import rebuild
+    from search.index.writes import rebuild
 
     call_command("migrate", verbosity=0)
     Publication.objects.all().delete()

@@ -188,7 +188,7 @@ def build() -> None:
     from django.db import connection
 
     from benchmarks.corpus import Shape, Vocabulary, load
-    from search.indexing import rebuild
+    from search.index.writes import rebuild
 
     shape = Shape(publications=10_000, pages=2, words_per_page=150)
     call_command("migrate", verbosity=0)

@@ -165,7 +165,7 @@ def build(size, shape, vocabulary, *, rebuild: bool) -> dict:
         return json.loads(marker.read_text())
     call_command("flush", interactive=False, verbosity=0) if rebuild else None
     from benchmarks.corpus import load
-    from search.indexing import rebuild as rebuild_index
+    from search.index.writes import rebuild as rebuild_index
 
     started = time.monotonic()
     load(shape, vocabulary, progress=log)
@@ -295,7 +295,7 @@ def words_by_frequency(words: list[str]) -> list[str]:
     the query classes follow the corpus as built, whatever order generated it."""
     from django.db import connection
 
-    from search.vectors import CONFIG
+    from search.index.vectors import CONFIG
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -381,9 +381,10 @@ def overlap_with_exact(params, outcome) -> float:
     """The share of the exact top 10 found. Documents tied at the 10th score are
     interchangeable (which of them comes first is float rounding): a result counts when its
     exact score reaches the exact 10th."""
-    from search import ranking, statistics
     from search.filters import document_condition
-    from search.terms import resolve_terms
+    from search.index import statistics
+    from search.ranking import exhaustive as ranking
+    from search.ranking.terms import resolve_terms
 
     stats = statistics.current()
     terms, _ = resolve_terms(outcome.query.ranking_text(), stats.documents)

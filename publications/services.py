@@ -32,7 +32,7 @@ from publications.models import (
 )
 from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import check_pdf_header
-from search.indexing import index_publication, index_publications, remove_publication
+from search.index.writes import index_publication, index_publications, remove_publication
 
 TOTAL_INDEX_KEY = "publications:total-index:{date}"
 # By name: publications never imports the newsletter, which reads what became public.

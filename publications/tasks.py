@@ -5,7 +5,7 @@ from celery import shared_task
 from publications import services
 from publications.extraction import services as extraction
 from publications.page_cache import page_cache_invalidate
-from search.indexing import index_publications
+from search.index.writes import index_publications
 
 
 @shared_task

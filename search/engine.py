@@ -8,24 +8,20 @@ import numpy as np
 from django.db import connections
 
 from publications.models import Author, Publication, Topic, site_today
-from search import (
-    block_lists,
-    block_ranking,
-    matching,
-    phrase_ranking,
-    ranking,
-    selectors,
-    snippets,
-    statistics,
-)
-from search.facets import Facets, count_facets, counted_facets
 from search.filters import Condition, Filters, document_condition
+from search.index import statistics
 from search.query import ParsedQuery, parse
-from search.ranking import Term
+from search.ranking import exhaustive as ranking
+from search.ranking import lists as block_lists
+from search.ranking import matching
+from search.ranking import phrase_lists as phrase_ranking
+from search.ranking import threshold as block_ranking
+from search.ranking.scoring import CollectionStats
+from search.ranking.terms import Term, resolve_terms, tsquery_any
 from search.replica import search_db
-from search.scoring import CollectionStats
-from search.suggestions import suggest
-from search.terms import resolve_terms, tsquery_any
+from search.results import selectors, snippets
+from search.results.facets import Facets, count_facets, counted_facets
+from search.results.suggestions import suggest
 
 SORTS = ("relevance", "newest", "oldest")
 EXACT_COUNT_LIMIT = 10_000

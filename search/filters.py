@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from publications.models import public_sql, site_today
-from search.vectors import CONFIG
+from search.index.vectors import CONFIG
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from search.vectors import document_vector, page_vector
+from search.index.vectors import document_vector, page_vector
 
 
 class SearchDocument(models.Model):
@@ -124,7 +124,7 @@ class SearchTerm(models.Model):
 class SearchPosting(models.Model):
     """A term in a document: how often it stands in each field. Scores are computed from these
     and the document's field lengths with the collection's current statistics wherever they are
-    read (search.scoring), so no posting depends on when it was written."""
+    read (search.ranking.scoring), so no posting depends on when it was written."""
 
     # The largest table: its key is (document, term), and one more index lists a term's documents.
     pk = models.CompositePrimaryKey("document", "term_id")
@@ -151,7 +151,7 @@ class SearchPosting(models.Model):
 class SearchBlock(models.Model):
     """A run of one term's postings in impact order (best first), packed as two arrays: a query
     reads a term's best postings a few rows at a time, however long its list. Derived from the
-    postings by `search.blocks` with the scoring averages of the moment (kept on the row, so a
+    postings by `search.index.blocks` with the scoring averages of the moment (kept on the row, so a
     reader knows how far the impacts may be from today's); documents changed since are listed
     in SearchStaleDocument."""
 
@@ -214,7 +214,7 @@ class SearchWord(models.Model):
 class SearchStats(models.Model):
     """Collection statistics for BM25F. The count and the length totals are kept exact by every
     index write, in its transaction; the averages scores are computed with follow them, moved
-    whenever they drift past the tolerance (search.statistics)."""
+    whenever they drift past the tolerance (search.index.statistics)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     documents = models.IntegerField(default=0)

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from search import statistics
-from search.blocks import compact
+from search.index import statistics
+from search.index.blocks import compact
 
 
 @shared_task

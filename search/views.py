@@ -12,9 +12,10 @@ from django.views.decorators.http import require_safe
 from config.ratelimit import Rate, rate_limited
 from publications.context_processors import total_index
 from publications.page_cache import page_slot
-from search import engine, selectors
+from search import engine
 from search.forms import SearchForm
-from search.presentation import page_context
+from search.results import selectors
+from search.results.presentation import page_context
 from search.serializers import outcome_as_json
 from search.services import search_log_query
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from publications.models import Publication, PublicationAuthor
-from search.indexing import index_publications
+from search.index.writes import index_publications
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.search.shelf import with_pages
 

@@ -33,7 +33,7 @@ from publications.models import (
 )
 from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import PDF_MAGIC
-from search.indexing import index_publication
+from search.index.writes import index_publication
 
 logger = logging.getLogger(__name__)
 

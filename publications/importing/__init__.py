@@ -12,7 +12,7 @@ from pathlib import Path
 from publications.importing.apply import Outcome, import_row
 from publications.importing.files import ImportFileError, count_lines, read_lines, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError, parse_row
-from search.indexing import Batched
+from search.index.writes import Batched
 
 __all__ = [
     "ImportFileError",

@@ -20,7 +20,7 @@ from publications.extraction.services import extraction_request
 from publications.importing.files import resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
 from publications.models import Author, Publication, PublicationPage, Status, Topic, site_today
-from search.indexing import Batched, index_publication
+from search.index.writes import Batched, index_publication
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (

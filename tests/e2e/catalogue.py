@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from publications.extraction.services import extraction_request
 from publications.models import Author, Extraction, ExtractionStatus, Publication, Topic
-from search.indexing import index_publication
+from search.index.writes import index_publication
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_pdf
 from tests.servers import wait_until

@@ -726,7 +726,7 @@ def test_inline_positions_are_stored_compactly(admin_client):
 def test_deleting_in_the_admin_removes_the_publication_from_the_index_and_its_file(
     admin_client, django_capture_on_commit_callbacks
 ):
-    from search.indexing import index_publication
+    from search.index.writes import index_publication
     from search.models import SearchDocument, SearchTerm
 
     publication = PublicationFactory(title="Zeppelinmoorings")

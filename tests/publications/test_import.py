@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from publications.models import Author, Publication, PublicationPage, Status, Topic
-from search.indexing import Batched
+from search.index.writes import Batched
 from search.models import SearchDocument
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_pdf

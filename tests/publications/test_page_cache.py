@@ -11,7 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from publications import services
 from publications.models import Publication, Status
-from search.indexing import index_publications
+from search.index.writes import index_publications
 from search.models import SearchQuery
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.publications.pages import make_catalogue

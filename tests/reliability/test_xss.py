@@ -12,7 +12,7 @@ import pytest
 
 from publications.extraction import services as extraction
 from publications.models import Extraction, ExtractionStatus, Publication, PublicationType
-from search.indexing import index_publications
+from search.index.writes import index_publications
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_cid_pdf
 from tests.reliability.html_audit import Audit, audit_page, audit_snippet

@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 from django.db import connection
 
 from publications.models import Publication, PublicationPage, Status
-from search import statistics
 from search.engine import SearchOutcome, SearchRequest, search
-from search.indexing import index_publication, index_publications
+from search.index import statistics
+from search.index.writes import index_publication, index_publications
 from tests.factories import PublicationFactory
 
 

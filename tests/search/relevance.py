@@ -300,8 +300,8 @@ def load(collection: Collection) -> dict[int, int]:
     """Publications and their pages, indexed as the catalogue indexes them; returns the document
     key of each publication id."""
     from publications.models import PublicationPage
-    from search import statistics
-    from search.indexing import index_publications
+    from search.index import statistics
+    from search.index.writes import index_publications
     from tests.factories import PublicationFactory
     from tests.search.indexed import bulk_indexing
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from publications.models import Author, Publication, PublicationPage, PublicationType, Topic
-from search.indexing import index_publications
+from search.index.writes import index_publications
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.publications.pages import tags
 

@@ -11,11 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from publications.models import Publication, PublicationPage
-from search import block_lists, block_ranking, blocks, engine, statistics
-from search import terms as terms_module
-from search.facets import count_facets
+from search import engine
 from search.filters import Condition, Filters, document_condition
-from search.indexing import index_publications
+from search.index import blocks, statistics
+from search.index.writes import index_publications
 from search.models import (
     SearchBlock,
     SearchStaleDocument,
@@ -23,9 +22,13 @@ from search.models import (
     SearchStats,
     SearchTerm,
 )
-from search.scoring import idf, impact_sql
+from search.ranking import lists as block_lists
+from search.ranking import terms as terms_module
+from search.ranking import threshold as block_ranking
+from search.ranking.scoring import idf, impact_sql
+from search.ranking.terms import resolve_terms
+from search.results.facets import count_facets
 from search.tasks import compact_blocks
-from search.terms import resolve_terms
 from tests.search.indexed import answers_recorded, run
 from tests.search.test_ranking import LARGE, _assert_same_top, _exact, large_corpus  # noqa: F401
 

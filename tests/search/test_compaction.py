@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from search import blocks
+from search.index import blocks
 from search.models import SearchStaleDocument, SearchStats
 from tests.search.indexed import indexed
 

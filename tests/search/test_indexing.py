@@ -19,9 +19,10 @@ from config.celery import app as celery_app
 from publications import services
 from publications.extraction import services as extraction
 from publications.models import Extraction, ExtractionFlag, Publication, PublicationPage, Status
-from search import indexing
 from search.filters import Filters
-from search.indexing import index_publication
+from search.index import writes as indexing
+from search.index.vectors import MAX_PAGE_CHARACTERS
+from search.index.writes import index_publication
 from search.models import (
     SearchDocument,
     SearchFilterRow,
@@ -30,8 +31,7 @@ from search.models import (
     SearchStats,
     SearchWord,
 )
-from search.suggestions import suggest
-from search.vectors import MAX_PAGE_CHARACTERS
+from search.results.suggestions import suggest
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_pdf
 from tests.search.indexed import (

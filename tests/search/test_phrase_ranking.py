@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from publications.models import Publication
-from search import blocks, phrase_ranking, statistics
 from search.filters import Filters, document_condition
+from search.index import blocks, statistics
 from search.query import parse
-from search.ranking import exact_scores
-from search.terms import resolve_terms
+from search.ranking import phrase_lists as phrase_ranking
+from search.ranking.exhaustive import exact_scores
+from search.ranking.terms import resolve_terms
 from tests.search.indexed import answers_recorded, run
 from tests.search.test_blocks import _retitled, compacted  # noqa: F401 - fixtures
 from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401

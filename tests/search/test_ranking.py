@@ -10,11 +10,13 @@ import pytest
 from django.db import transaction
 
 from publications.models import Publication, PublicationPage, PublicationType, Status
-from search import engine, ranking, statistics
+from search import engine
 from search.filters import Filters, document_condition
-from search.indexing import index_publications
+from search.index import statistics
+from search.index.writes import index_publications
 from search.query import parse
-from search.terms import resolve_terms
+from search.ranking import exhaustive as ranking
+from search.ranking.terms import resolve_terms
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.search.indexed import index_in_batches, indexed, reindex_everything, run, titles
 from tests.search.relevance import ZipfText, synthetic_vocabulary

@@ -11,7 +11,8 @@ from django.db import connection, connections
 
 from publications.models import Publication, PublicationPage
 from publications.services import publications_delete
-from search import indexing, rebuild
+from search.index import rebuild
+from search.index import writes as indexing
 from search.models import SearchFilterRow, SearchPosting, SearchStats, SearchTerm
 from tests.factories import PublicationFactory
 from tests.search.indexed import indexed, run, titles

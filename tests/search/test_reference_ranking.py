@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from publications.models import Publication, PublicationPage
-from search import blocks, statistics
-from search.indexing import index_publication, remove_publication
-from search.scoring import impact_bounds, impact_sql
+from search.index import blocks, statistics
+from search.index.writes import index_publication, remove_publication
+from search.ranking.scoring import impact_bounds, impact_sql
 from tests.factories import PublicationFactory
 from tests.search.indexed import run
 from tests.search.reference import Reference, materialise, same_top, top_from_sql

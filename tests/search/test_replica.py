@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsletter.models import Subscriber
 from publications.models import Publication
-from search.indexing import index_publication
+from search.index.writes import index_publication
 from search.models import SearchDocument, SearchQuery
 from search.replica import REPLICA, search_db
 from tests.factories import PublicationFactory

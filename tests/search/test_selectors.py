@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from publications.models import Status
 from search.query import parse
-from search.selectors import listed_publications, matching_authors, matching_topics
+from search.results.selectors import listed_publications, matching_authors, matching_topics
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -49,7 +49,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from publications import importing, services
-from search.indexing import Batched
+from search.index.writes import Batched
 
 PLAIN_EVERY_ROWS = 100
 PLAIN_EVERY_SECONDS = 5.0

@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from search.blocks import compact
+from search.index.blocks import compact
 
 
 class Command(BaseCommand):

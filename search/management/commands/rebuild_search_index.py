@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from publications.models import Publication
-from search.indexing import rebuild
+from search.index.writes import rebuild
 
 
 class Command(BaseCommand):

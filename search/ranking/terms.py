@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connections
 
-from search.ranking import Term
+from search.index.vectors import CONFIG
+from search.ranking.scoring import idf
 from search.replica import search_db
-from search.scoring import idf
-from search.vectors import CONFIG
 
 # Every lexeme of the text, with its term when the index knows it (one round trip).
 TERMS_SQL = f"""
@@ -15,6 +16,16 @@ TERMS_SQL = f"""
       FROM unnest(tsvector_to_array(to_tsvector('{CONFIG}', %(text)s))) AS q(lexeme)
       LEFT JOIN search_searchterm t ON t.lexeme = q.lexeme
 """
+
+
+@dataclass(frozen=True)
+class Term:
+    """An index term of the query, with its document frequency and IDF now."""
+
+    id: int
+    lexeme: str
+    df: int
+    idf: float
 
 
 def resolve_terms(text: str, documents: int) -> tuple[list[Term], int]:

@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from django.db import connection, transaction
 
 from publications.models import Publication
-from search import blocks, bm25, statistics
+from search.index import blocks, documents, postings, statistics, vocabulary
+from search.index.rebuild import rebuild_beside
+from search.index.statistics import WRITER_LOCK
+from search.index.vectors import MAX_PAGE_CHARACTERS
 from search.models import SearchDocument, SearchTerm
-from search.rebuild import rebuild_beside
-from search.statistics import WRITER_LOCK
-from search.vectors import MAX_PAGE_CHARACTERS
 
 
 def index_publication(publication_id: int) -> bool:
@@ -36,7 +36,7 @@ def index_publications(publication_ids: Sequence[int]) -> set[int]:
         blocks.mark_stale(asked, list(before))
         _remove([pk for pk in asked if pk not in listed])
         if publications:
-            _execute(bm25.DELETE_POSTINGS_SQL, ids)
+            _execute(postings.DELETE_POSTINGS_SQL, ids)
             truncated = write_documents(publications)
             write_postings(ids)
         _move_df(before, _term_counts(ids))
@@ -95,25 +95,25 @@ def write_documents(publications: Sequence[Publication]) -> set[int]:
     """Documents and pages of these publications, set-based in SQL (their old words leave the
     vocabulary first). Returns the ids of those with a page cut to fit the index."""
     ids = sorted(publication.pk for publication in publications)
-    _execute(bm25.WORDS_REMOVE_SQL, ids)
+    _execute(vocabulary.WORDS_REMOVE_SQL, ids)
     truncated = _write_documents(ids)
-    _execute(bm25.FILTER_ROWS_SQL, ids)
-    _execute(bm25.DELETE_PAGES_SQL, ids)
-    _execute(bm25.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
-    _execute(bm25.WORDS_ADD_SQL, ids)
+    _execute(documents.FILTER_ROWS_SQL, ids)
+    _execute(documents.DELETE_PAGES_SQL, ids)
+    _execute(documents.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
+    _execute(vocabulary.WORDS_ADD_SQL, ids)
     return truncated
 
 
 def _write_documents(ids: list[int]) -> set[int]:
     with connection.cursor() as cursor:
-        cursor.execute(bm25.DOCUMENTS_SQL, {"ids": ids, "max_page": MAX_PAGE_CHARACTERS})
+        cursor.execute(documents.DOCUMENTS_SQL, {"ids": ids, "max_page": MAX_PAGE_CHARACTERS})
         return {pk for pk, cut in cursor.fetchall() if cut}
 
 
 def write_postings(ids: list[int]) -> None:
     """Terms, postings and field lengths of these documents (document frequencies and the
     collection's totals are the caller's)."""
-    _execute(bm25.POSTINGS_SQL, ids)
+    _execute(postings.POSTINGS_SQL, ids)
 
 
 def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
@@ -145,14 +145,14 @@ def _remove(ids: list[int]) -> None:
     frequencies are the caller's."""
     if not ids:
         return
-    _execute(bm25.WORDS_REMOVE_SQL, ids)
+    _execute(vocabulary.WORDS_REMOVE_SQL, ids)
     SearchDocument.objects.filter(publication_id__in=ids).delete()
 
 
 def _term_counts(ids: list[int]) -> dict[int, int]:
     """How many of these documents hold each term, read from their postings."""
     with connection.cursor() as cursor:
-        cursor.execute(bm25.DF_COUNTS_SQL, {"ids": ids})
+        cursor.execute(postings.DF_COUNTS_SQL, {"ids": ids})
         return dict(cursor.fetchall())
 
 
@@ -168,7 +168,7 @@ def _move_df(before: dict[int, int], after: dict[int, int]) -> None:
         terms = sorted(deltas)
         with connection.cursor() as cursor:
             cursor.execute(
-                bm25.DF_APPLY_SQL, {"terms": terms, "deltas": [deltas[term] for term in terms]}
+                postings.DF_APPLY_SQL, {"terms": terms, "deltas": [deltas[term] for term in terms]}
             )
 
 
@@ -179,9 +179,10 @@ def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
 
 def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the whole index from the catalogue beside the live one, which readers keep until
-    it is switched in at once (search.rebuild): documents, pages and postings batch by batch (a
-    posting holds no statistic, so one pass is enough), then the indexes, document frequencies,
-    statistics and blocks; publications written meanwhile are indexed again at the switch."""
+    it is switched in at once (search.index.rebuild): documents, pages and postings batch by
+    batch (a posting holds no statistic, so one pass is enough), then the indexes, document
+    frequencies, statistics and blocks; publications written meanwhile are indexed again at the
+    switch."""
     ids = list(Publication.objects.released().order_by("pk").values_list("pk", flat=True))
 
     def load() -> int:
@@ -196,7 +197,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
 
     def finish() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(bm25.RECOUNT_DF_SQL)
+            cursor.execute(postings.RECOUNT_DF_SQL)
         statistics.recount(exact=True)
         blocks.compact(full=True)
 

@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from search import statistics
+from search.index import statistics
 from search.models import SearchStats
-from search.scoring import CollectionStats, impact_sql
+from search.ranking.scoring import CollectionStats, impact_sql
 
 FIRST_BLOCK = 256
 LARGEST_BLOCK = 65_536

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.db import connections
 
+from search.index.vectors import CONFIG
 from search.replica import search_db
-from search.vectors import CONFIG
 
 SIMILAR_SQL = """
     SELECT word FROM search_searchword

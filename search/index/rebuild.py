@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 
 from django.db import connection, transaction
 
-from search import blocks, statistics
-from search.statistics import WRITER_LOCK
+from search.index import blocks, statistics
+from search.index.statistics import WRITER_LOCK
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db import connections
 from django.utils.html import escape
 
+from search.index.vectors import CONFIG
 from search.replica import search_db
-from search.vectors import CONFIG
 
 MAX_PAGES_PER_RESULT = 5
 SNIPPET_SOURCE_CHARACTERS = 20_000

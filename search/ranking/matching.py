@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from django.db import connections
 
 from search.filters import Condition, phrase_condition
+from search.index.vectors import CONFIG
 from search.query import ParsedQuery
-from search.ranking import Term
+from search.ranking.terms import Term
 from search.replica import search_db
-from search.vectors import CONFIG
 
 # Every lexeme of each phrase or excluded item with its term id (None when the index lacks it).
 LEXEMES_SQL = f"""

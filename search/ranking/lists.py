@@ -15,7 +15,7 @@ import psycopg
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
-from search import blocks
+from search.index import blocks
 from search.replica import search_db
 
 STALE_LIMIT = 2_000  # past this many stale documents, the blocks are not read

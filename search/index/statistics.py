@@ -5,10 +5,11 @@ The count and the totals are exact at every commit: each index write adds what i
 its own transaction (writers hold one lock, so the row is never contended by two). The scoring
 averages follow the totals whenever they drift more than SEARCH_AVERAGES_TOLERANCE (relative),
 and exactly at the end of an import or a rebuild: a score computed with averages within a
-fraction e of the exact ones is within e of its exact value (search.scoring.impact_bounds), so
+fraction e of the exact ones is within e of its exact value
+(search.ranking.scoring.impact_bounds), so
 only documents whose scores lie that close can swap places. Each move leaves the ranking blocks
 built with the old averages; their bounds widen by the same factor until compaction rebuilds
-them (search.blocks), so no result is ever dropped.
+them (search.index.blocks), so no result is ever dropped.
 """
 
 from __future__ import annotations
@@ -18,15 +19,28 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 
-from search import bm25
 from search.models import SearchStats
-from search.scoring import CollectionStats
+from search.ranking.scoring import CollectionStats
 
 # One index writer at a time (a transaction-level advisory lock, released at commit): each
 # writer locks term and word rows in several statements (old ones out, new ones in), so two
 # writers whose old and new words cross would otherwise deadlock; and the totals here are
 # read and written by one of them at a time.
 WRITER_LOCK = 0x5EA4C11
+
+# The collection measured from scratch: documents and their summed field lengths.
+STATS_SQL = """
+    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
+           coalesce(sum(length_c), 0)
+      FROM search_searchfilterrow
+"""
+
+# The same of some documents alone (an index write's before and after).
+MEASURE_SQL = """
+    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
+           coalesce(sum(length_c), 0)
+      FROM search_searchfilterrow WHERE publication_id = ANY(%(ids)s)
+"""
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ AVERAGES_SQL = """
 def measure(ids: list[int]) -> Measure:
     """What these documents count for in the totals now (those not in the index, nothing)."""
     with connection.cursor() as cursor:
-        cursor.execute(bm25.MEASURE_SQL, {"ids": ids})
+        cursor.execute(MEASURE_SQL, {"ids": ids})
         return Measure(*(int(value) for value in cursor.fetchone()))
 
 
@@ -98,7 +112,7 @@ def recount(*, exact: bool = False) -> SearchStats:
     past the tolerance. Holds the writers' lock, so no write's change is lost in between."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
-        cursor.execute(bm25.STATS_SQL)
+        cursor.execute(STATS_SQL)
         measured = Measure(*(int(value) for value in cursor.fetchone()))
         cursor.execute(SET_SQL, _params(measured))
         _follow(cursor, cursor.fetchone(), exact=exact)

@@ -1,5 +1,5 @@
-"""Exact BM25F scores from the postings (search.scoring), for the candidates other paths find,
-and over every match when nothing narrower can answer.
+"""Exhaustive scoring: exact BM25F (search.ranking.scoring) from the postings, for the candidates
+other paths find, and over every match when nothing narrower can answer.
 
 A score reads each (candidate, term) posting by its primary key and the candidate's field
 lengths from its narrow filter row, and applies the current statistics there.
@@ -12,19 +12,12 @@ from dataclasses import dataclass
 from django.db import connections
 
 from search.filters import Condition
+from search.ranking.scoring import CollectionStats, impact_sql
+from search.ranking.terms import Term
 from search.replica import search_db
-from search.scoring import CollectionStats, impact_sql
 
 # Facets of a result set too large to count are counted over this many of the best documents.
 FACET_POOL = 200
-
-
-@dataclass(frozen=True)
-class Term:
-    id: int
-    lexeme: str
-    df: int
-    idf: float
 
 
 @dataclass

@@ -13,7 +13,7 @@ A document seen in every list not yet exhausted needs no scoring: its lower and 
 equal. Its score comes from the blocks, which store impacts in single precision, so the top k is
 scored once more from the postings at the end, in double precision, as the answer.
 
-A term whose blocks were built with other average lengths than today's (search.blocks) has
+A term whose blocks were built with other average lengths than today's (search.index.blocks) has
 impacts that are only near today's: what they add to a document is bounded below and above by
 `scoring.impact_bounds`, its ceilings are raised by the upper factor, and a document that read
 any of them is scored from the postings rather than trusted to its bounds.
@@ -25,18 +25,19 @@ import numpy as np
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
-from search import blocks
-from search.block_lists import (
+from search.filters import Condition
+from search.index import blocks
+from search.ranking.exhaustive import FACET_POOL, Ranked, rescore
+from search.ranking.lists import (
     STALE_LIMIT,
     fetch_blocks,
     hidden_documents,
     unpacked_ids,
     unpacked_impacts,
 )
-from search.filters import Condition
-from search.ranking import FACET_POOL, Ranked, Term, rescore
+from search.ranking.scoring import CollectionStats, impact_bounds
+from search.ranking.terms import Term
 from search.replica import search_db
-from search.scoring import CollectionStats, impact_bounds
 
 MAX_TERMS = 63  # one bit each in a 64-bit mask
 # Read per query, block by block, at most, across its terms. Past it, the lists are read to their

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connections
 
-from search import blocks
-from search.block_lists import STALE_LIMIT, Built, Lists, read_lists, stale_holding
-from search.block_ranking import SLACK
 from search.filters import Condition
-from search.matching import Constraints, in_order
-from search.ranking import Term, rescore
+from search.index import blocks
+from search.ranking.exhaustive import rescore
+from search.ranking.lists import STALE_LIMIT, Built, Lists, read_lists, stale_holding
+from search.ranking.matching import Constraints, in_order
+from search.ranking.scoring import CollectionStats, impact_bounds
+from search.ranking.terms import Term
+from search.ranking.threshold import SLACK
 from search.replica import search_db
-from search.scoring import CollectionStats, impact_bounds
 
 # Postings read per query, at most, across every list in full; past it the caller's slower path
 # (ranking read to a depth) answers.

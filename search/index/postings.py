@@ -1,0 +1,97 @@
+"""The SQL that writes postings (each term's frequency per field in a document), the documents'
+field lengths, and document frequencies. Nothing written here depends on the rest of the
+collection: scores are computed where they are read (search.ranking.scoring).
+"""
+
+from __future__ import annotations
+
+# One statement per batch: count each lexeme per field (A and B from the document's vector,
+# C from its pages, each page under the tsvector position limit), measure the fields, store the
+# lengths (on the document and its filter row, which scoring reads), add the terms the index
+# lacks, and write the postings, reading the vectors once.
+LEXEMES_SQL = """
+    SELECT d.publication_id AS doc, u.lexeme,
+           cardinality(array_positions(u.weights, 'A')) AS tfa,
+           cardinality(array_positions(u.weights, 'B')) AS tfb,
+           0 AS tfc
+      FROM search_searchdocument d CROSS JOIN LATERAL unnest(d.vector) u
+     WHERE d.publication_id = ANY(%(ids)s)
+       AND (u.weights && ARRAY['A', 'B'])
+    UNION ALL
+    SELECT p.document_id, u.lexeme, 0, 0, cardinality(u.positions)
+      FROM search_searchpage p CROSS JOIN LATERAL unnest(p.vector) u
+     WHERE p.document_id = ANY(%(ids)s)
+"""
+
+# The sub-statements of a WITH share one snapshot: `known` cannot see the rows `added` inserts,
+# so each lexeme's id comes from exactly one of them (`added` tries only the lexemes `known`
+# lacks: a conflict check per known lexeme cost a third of the statement). A term another
+# transaction inserted after that snapshot would come from neither: the caller holds the
+# writers' lock (indexing.py), and a rebuild runs alone. Every document asked for is measured,
+# one with no words too (its lengths become 0).
+POSTINGS_SQL = f"""
+    WITH per_term AS MATERIALIZED (
+        SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc
+          FROM ({LEXEMES_SQL}) lexemes
+         GROUP BY doc, lexeme
+    ),
+    lengths AS MATERIALIZED (
+        SELECT i.doc, coalesce(sum(t.tfa), 0) AS lena, coalesce(sum(t.tfb), 0) AS lenb,
+               coalesce(sum(t.tfc), 0) AS lenc
+          FROM unnest(%(ids)s::bigint[]) AS i(doc) LEFT JOIN per_term t USING (doc)
+         GROUP BY i.doc
+    ),
+    measured AS (
+        UPDATE search_searchdocument d
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+          FROM lengths l
+         WHERE d.publication_id = l.doc
+    ),
+    measured_rows AS (
+        UPDATE search_searchfilterrow f
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+          FROM lengths l
+         WHERE f.publication_id = l.doc
+    ),
+    lexemes AS MATERIALIZED (SELECT DISTINCT lexeme FROM per_term),
+    known AS MATERIALIZED (
+        SELECT st.id, st.lexeme FROM search_searchterm st JOIN lexemes USING (lexeme)
+    ),
+    added AS (
+        INSERT INTO search_searchterm (lexeme, df)
+        SELECT lexeme, 0 FROM lexemes
+         WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.lexeme = lexemes.lexeme)
+         ORDER BY lexeme
+        ON CONFLICT (lexeme) DO NOTHING
+        RETURNING id, lexeme
+    )
+    INSERT INTO search_searchposting (document_id, term_id, tf_a, tf_b, tf_c)
+    SELECT t.doc, terms.id, t.tfa, t.tfb, t.tfc
+      FROM per_term t
+      JOIN (SELECT id, lexeme FROM added UNION ALL SELECT id, lexeme FROM known) terms
+           USING (lexeme)
+     WHERE t.tfa + t.tfb + t.tfc > 0
+"""
+
+# Document frequencies move with the postings. Counted per term from the primary key, then
+# applied from an array by primary key: no plan here depends on the tables' statistics (a bulk
+# load can leave those badly wrong until the next ANALYZE).
+DF_COUNTS_SQL = """
+    SELECT term_id, count(*) FROM search_searchposting
+     WHERE document_id = ANY(%(ids)s) GROUP BY term_id ORDER BY term_id
+"""
+
+DF_APPLY_SQL = """
+    UPDATE search_searchterm t SET df = GREATEST(t.df + c.n, 0)
+      FROM unnest(%(terms)s::int[], %(deltas)s::int[]) AS c(id, n)
+     WHERE t.id = c.id
+"""
+
+DELETE_POSTINGS_SQL = "DELETE FROM search_searchposting WHERE document_id = ANY(%(ids)s)"
+
+# After a bulk build, every document frequency counted once from the postings.
+RECOUNT_DF_SQL = """
+    UPDATE search_searchterm t SET df = c.n
+      FROM (SELECT term_id, count(*) AS n FROM search_searchposting GROUP BY term_id) c
+     WHERE t.id = c.term_id
+"""
