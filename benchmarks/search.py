@@ -383,18 +383,18 @@ def overlap_with_exact(params, outcome) -> float:
     exact score reaches the exact 10th."""
     from search.filters import document_condition
     from search.index import statistics
-    from search.ranking import exhaustive as ranking
+    from search.ranking import exhaustive
     from search.ranking.terms import resolve_terms
 
     stats = statistics.current()
     terms, _ = resolve_terms(outcome.query.ranking_text(), stats.documents)
     condition = document_condition(_filters(params), outcome.query.phrases, outcome.query.excluded)
-    exact = ranking.exact_scores(terms, condition, 10, stats)
+    exact = exhaustive.exact_scores(terms, condition, 10, stats)
     if not exact:
         return 1.0
     tenth = exact[-1][1]
     got = [result.publication.pk for result in outcome.results][: len(exact)]
-    scored = dict(ranking.rescore(got, {term.id: term.idf for term in terms}, condition, stats))
+    scored = dict(exhaustive.rescore(got, {term.id: term.idf for term in terms}, condition, stats))
     return sum(1 for doc in got if scored.get(doc, -1.0) >= tenth - 1e-9) / len(exact)
 
 

@@ -1,12 +1,16 @@
-"""The SQL conditions a search applies to search documents: visibility, filters, constraints."""
+"""The SQL conditions a search applies to search documents (visibility, filters, constraints),
+and the plain reads over what meets one: a capped count, some ids, the first k by date."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connections
+
 from publications.models import public_sql, site_today
 from search.index.vectors import CONFIG
+from search.replica import search_db
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,39 @@ class Condition:
     def also(self, sql: str, **params) -> Condition:
         """This condition and one more clause (one that reads only filter columns or postings)."""
         return Condition([*self.sql, sql], {**self.params, **params}, self.reads_document)
+
+    def within(self, ids: list[int]) -> Condition:
+        """This condition, among these documents alone."""
+        return self.also("d.publication_id = ANY(%(pool)s::int[])", pool=ids)
+
+
+def capped_count(condition: Condition, cap: int) -> int:
+    """How many documents meet the condition, counted up to `cap`."""
+    sql = f"""SELECT count(*) FROM (SELECT 1 FROM {condition.table} d
+                                     WHERE {condition.where()} LIMIT %(cap)s) capped"""
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**condition.params, "cap": cap})
+        return cursor.fetchone()[0]
+
+
+def document_ids(condition: Condition, limit: int) -> list[int]:
+    """Up to `limit` of the documents meeting the condition, in no order."""
+    sql = f"""SELECT d.publication_id FROM {condition.table} d WHERE {condition.where()}
+              LIMIT %(limit)s"""
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**condition.params, "limit": limit})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, None]]:
+    """The first k documents meeting the condition by date, newest or oldest first."""
+    direction = "DESC" if newest else "ASC"
+    sql = f"""SELECT d.publication_id FROM {condition.table} d WHERE {condition.where()}
+              ORDER BY d.publication_date {direction}, d.publication_id {direction}
+              LIMIT %(limit)s"""
+    with connections[search_db()].cursor() as cursor:
+        cursor.execute(sql, {**condition.params, "limit": k})
+        return [(row[0], None) for row in cursor.fetchall()]
 
 
 def document_condition(

@@ -2,10 +2,9 @@
 
 Each field can be set as `SEARCH_<FIELD>` in settings (for example `SEARCH_NARROW_FILTER = 500`).
 `search.engine.search` and the index's writers take a `Tuning`; tests pass one of their own
-(`dataclasses.replace(current(), ...)`) instead of patching modules. None of these values changes
-a result's score: they choose how a top k is found, when counts are exact, and how much text a
-snippet reads. Measured effects of the defaults are in `benchmarks/results/` and the commit
-messages that set them.
+(`dataclasses.replace(site_tuning(), ...)`) instead of patching modules. None of these values
+changes a result's score: they choose how a top k is found and when counts are exact. Measured
+effects of the defaults are in `benchmarks/results/` and the commit messages that set them.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ class Tuning:
     # documents ranking looked at.
     facet_exact_limit: int = 2_000
     facet_pool: int = 200
-    facet_authors: int = 20  # authors listed in the author facet
 
     # Filters (search.ranking.words): a filter this narrow (documents) has every document scored
     # exhaustively; one up to `listed_filter` is listed up front for the threshold algorithm.
@@ -63,10 +61,6 @@ class Tuning:
     phrase_intersected_postings: int = 200_000
     phrase_intersection_check_all: int = 3_000
 
-    # Snippets (search.results.snippets).
-    snippet_pages: int = 5  # pages of a PDF listed per result
-    snippet_source_characters: int = 20_000  # of a page or abstract, read to find the words
-
     # The index (search.index): block sizes (the first block of each list, doubling to the
     # largest), terms rebuilt per compaction statement, and how far the scoring averages may
     # drift from the exact ones before they follow (relative).
@@ -87,7 +81,7 @@ class Tuning:
 
 
 @functools.cache
-def current() -> Tuning:
+def site_tuning() -> Tuning:
     """The site's tuning, built once (again after a test changes a SEARCH_ setting)."""
     return Tuning.from_settings()
 
@@ -95,4 +89,4 @@ def current() -> Tuning:
 @receiver(setting_changed)
 def _forget(*, setting: str, **kwargs) -> None:
     if setting.startswith("SEARCH_"):
-        current.cache_clear()
+        site_tuning.cache_clear()

@@ -12,7 +12,7 @@ the lists, in one transaction.
 Impacts here are computed with the scoring averages of the moment a term's blocks are built, and
 each row keeps them: when the averages have moved since, readers widen their bounds by
 `scoring.impact_bounds` and score candidates from the postings, and compaction rebuilds such
-terms' blocks with today's averages, TERMS_PER_STATEMENT at a time.
+terms' blocks with today's averages, `Tuning.compaction_terms` at a time.
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ from django.utils import timezone
 from search.index import statistics
 from search.models import SearchStats
 from search.ranking.scoring import CollectionStats, impact_sql
+from search.tuning import Tuning, site_tuning
 
-FIRST_BLOCK = 256
-LARGEST_BLOCK = 65_536
-TERMS_PER_STATEMENT = 20_000  # a full build, in steps a progress bar can follow
 # Only one compaction at a time (a transaction-level advisory lock; a second one skips).
 COMPACTION_LOCK = 0x5EA4C12
 
@@ -59,12 +57,13 @@ OUTDATED_SQL = """
 """
 
 
-def block_ends(longest: int) -> list[int]:
+def block_ends(longest: int, tuning: Tuning) -> list[int]:
     """Where each block ends, as ranks in impact order, for lists up to `longest` postings (any
-    longer list puts its tail in the last block)."""
-    ends, size = [FIRST_BLOCK], FIRST_BLOCK
+    longer list puts its tail in the last block): `tuning.first_block`, doubling up to
+    `tuning.largest_block`."""
+    ends, size = [tuning.first_block], tuning.first_block
     while ends[-1] < longest:
-        size = min(size * 2, LARGEST_BLOCK)
+        size = min(size * 2, tuning.largest_block)
         ends.append(ends[-1] + size)
     return ends
 
@@ -84,11 +83,17 @@ def mark_stale(document_ids: list[int], term_ids: list[int]) -> None:
             )
 
 
-def compact(*, full: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
+def compact(
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    tuning: Tuning | None = None,
+) -> int:
     """Bring the blocks up to date: those of the terms stale documents hold and of up to
-    TERMS_PER_STATEMENT terms built with other averages than today's, or (`full`, or when
-    blocks were never built) every term's. Returns how many terms were rebuilt; 0 when another
-    compaction holds the lock."""
+    `tuning.compaction_terms` terms built with other averages than today's, or (`full`, or when
+    blocks were never built) every term's, that many per statement. Returns how many terms were
+    rebuilt; 0 when another compaction holds the lock."""
+    tuning = tuning or site_tuning()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [COMPACTION_LOCK])
         if not cursor.fetchone()[0]:
@@ -113,9 +118,11 @@ def compact(*, full: bool = False, progress: Callable[[int, int], None] | None =
                 {"newest": newest, "newest_term": newest_term},
             )
             terms = {row[0] for row in cursor.fetchall()}
-            cursor.execute(OUTDATED_SQL, {**stats.averages(), "limit": TERMS_PER_STATEMENT})
+            cursor.execute(OUTDATED_SQL, {**stats.averages(), "limit": tuning.compaction_terms})
             terms = sorted(terms | {row[0] for row in cursor.fetchall()})
-        _rebuild_terms(cursor, terms, stats, everything=full or not built, progress=progress)
+        _rebuild_terms(
+            cursor, terms, stats, tuning, everything=full or not built, progress=progress
+        )
         # Entries listed after these were written after this began: they stay listed.
         cursor.execute("DELETE FROM search_searchstaledocument WHERE id <= %s", [newest])
         cursor.execute("DELETE FROM search_searchstaleterm WHERE id <= %s", [newest_term])
@@ -128,6 +135,7 @@ def _rebuild_terms(
     cursor: CursorWrapper,
     terms: list[int],
     stats: CollectionStats,
+    tuning: Tuning,
     *,
     everything: bool,
     progress: Callable[[int, int], None] | None,
@@ -136,9 +144,10 @@ def _rebuild_terms(
         cursor.execute("DELETE FROM search_searchblock")
     cursor.execute("SELECT coalesce(max(df), 0) FROM search_searchterm")
     # Document frequencies may lag a little behind the postings: room to spare.
-    ends = block_ends(2 * cursor.fetchone()[0] + FIRST_BLOCK)
-    for start in range(0, len(terms), TERMS_PER_STATEMENT):
-        chunk = terms[start : start + TERMS_PER_STATEMENT]
+    ends = block_ends(2 * cursor.fetchone()[0] + tuning.first_block, tuning)
+    step = tuning.compaction_terms
+    for start in range(0, len(terms), step):
+        chunk = terms[start : start + step]
         if everything:
             # Consecutive ids: a range of the term index.
             where = "sp.term_id BETWEEN %(low)s AND %(high)s"

@@ -3,24 +3,23 @@ average lengths scores are computed with.
 
 The count and the totals are exact at every commit: each index write adds what it changed, in
 its own transaction (writers hold one lock, so the row is never contended by two). The scoring
-averages follow the totals whenever they drift more than SEARCH_AVERAGES_TOLERANCE (relative),
+averages follow the totals whenever they drift more than `Tuning.averages_tolerance` (relative),
 and exactly at the end of an import or a rebuild: a score computed with averages within a
-fraction e of the exact ones is within e of its exact value
-(search.ranking.scoring.impact_bounds), so
-only documents whose scores lie that close can swap places. Each move leaves the ranking blocks
-built with the old averages; their bounds widen by the same factor until compaction rebuilds
-them (search.index.blocks), so no result is ever dropped.
+fraction e of the exact ones is within e of its exact value (search.ranking.scoring's
+impact_bounds), so only documents whose scores lie that close can swap places. Each move leaves
+the ranking blocks built with the old averages; their bounds widen by the same factor until
+compaction rebuilds them (search.index.blocks), so no result is ever dropped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 
 from search.models import SearchStats
 from search.ranking.scoring import CollectionStats
+from search.tuning import site_tuning
 
 # One index writer at a time (a transaction-level advisory lock, released at commit): each
 # writer locks term and word rows in several statements (old ones out, new ones in), so two
@@ -145,6 +144,6 @@ def _follow(cursor, row: tuple, *, exact: bool) -> None:
     drift = max(
         abs(now - before) / max(before, 1.0) for now, before in zip(measured, averages, strict=True)
     )
-    tolerance = settings.SEARCH_AVERAGES_TOLERANCE
+    tolerance = site_tuning().averages_tolerance
     if (exact and drift > 0) or drift > tolerance:
         cursor.execute(AVERAGES_SQL, measured)

@@ -13,6 +13,7 @@ from search.index.rebuild import rebuild_beside
 from search.index.statistics import WRITER_LOCK
 from search.index.vectors import MAX_PAGE_CHARACTERS
 from search.models import SearchDocument, SearchTerm
+from search.tuning import site_tuning
 
 
 def index_publication(publication_id: int) -> bool:
@@ -86,8 +87,9 @@ def settle() -> None:
     rebuilt wherever documents changed or the averages moved since they were built."""
     statistics.recount(exact=True)
     # Each compaction rebuilds the changed documents' terms and a bounded number of outdated ones.
-    for _ in range(1 + SearchTerm.objects.count() // blocks.TERMS_PER_STATEMENT + 1):
-        if blocks.compact() < blocks.TERMS_PER_STATEMENT:
+    step = site_tuning().compaction_terms
+    for _ in range(1 + SearchTerm.objects.count() // step + 1):
+        if blocks.compact() < step:
             break
 
 

@@ -16,9 +16,6 @@ from search.ranking.scoring import CollectionStats, impact_sql
 from search.ranking.terms import Term
 from search.replica import search_db
 
-# Facets of a result set too large to count are counted over this many of the best documents.
-FACET_POOL = 200
-
 
 @dataclass
 class Ranked:
@@ -103,7 +100,10 @@ def exact_scores(
         return cursor.fetchall()
 
 
-def exact_top(terms: list[Term], k: int, condition: Condition, stats: CollectionStats) -> Ranked:
-    """The exact top k by full BM25F over every match (see exact_scores)."""
-    scores = exact_scores(terms, condition, max(k, FACET_POOL), stats)
+def exact_top(
+    terms: list[Term], k: int, condition: Condition, stats: CollectionStats, pool: int
+) -> Ranked:
+    """The exact top k by full BM25F over every match (see exact_scores), and the best `pool`
+    of them for facets."""
+    scores = exact_scores(terms, condition, max(k, pool), stats)
     return Ranked(scores[:k], True, [doc for doc, _ in scores])

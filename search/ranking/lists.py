@@ -1,4 +1,4 @@
-"""Whole posting lists read from the impact-ordered blocks (search/blocks.py): a term's documents
+"""Whole posting lists read from the impact-ordered blocks (search.index.blocks): a term's documents
 and impacts in a few rows, for the questions that need every document holding a word rather
 than the best of them (phrase candidates, the matches inside a filter).
 
@@ -17,8 +17,6 @@ from django.db.backends.utils import CursorWrapper
 
 from search.index import blocks
 from search.replica import search_db
-
-STALE_LIMIT = 2_000  # past this many stale documents, the blocks are not read
 
 READ_ALL_SQL = """
     SELECT term_id, documents, impacts, average_a, average_b, average_c FROM search_searchblock
@@ -47,10 +45,9 @@ def fetch_blocks(cursor: CursorWrapper, sql: str, params: dict) -> list[tuple]:
     """The rows of a query over the blocks, received in PostgreSQL's binary format. Django's
     cursors bind parameters client-side, which psycopg allows only with text results, where
     bytea travels hex-encoded: a word in most documents has megabytes of blocks, and decoding
-    their hex took twice as long as the rest of reading them (at 1,000,000 publications, 47 ms
-    against 23 for one such word). The same connection and transaction; not prepared, so a
-    transaction-pooling proxy in front of PostgreSQL is no problem. Django's query log does
-    not see these statements."""
+    their hex took twice as long as the rest of reading them. The same connection and
+    transaction; not prepared, so a transaction-pooling proxy in front of PostgreSQL is no
+    problem. Django's query log does not see these statements."""
     with psycopg.Cursor(cursor.cursor.connection) as raw:
         raw.execute(sql, params, prepare=False, binary=True)
         return raw.fetchall()
@@ -93,13 +90,13 @@ def hidden_documents(cursor: CursorWrapper, today: datetime.date) -> list[int]:
 
 
 def holding_any(
-    term_ids: list[int], among: np.ndarray | None, *, today: datetime.date
+    term_ids: list[int], among: np.ndarray | None, *, today: datetime.date, stale_limit: int
 ) -> np.ndarray | None:
     """The documents the public may see today that hold any of the terms; only those of
     `among` when given (a listed filter's ids, which leave the hidden out already). None when
-    the blocks cannot say (never built, or too many documents stale)."""
+    the blocks cannot say (never built, or more than `stale_limit` documents stale)."""
     with connections[search_db()].cursor() as cursor:
-        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        stale = blocks.stale_documents(cursor, stale_limit)
         if stale is None:
             return None
         lists, _ = read_lists(cursor, term_ids)

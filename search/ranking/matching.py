@@ -131,6 +131,11 @@ HOLDING_ANY = """EXISTS (SELECT 1 FROM search_searchposting sp
                             AND sp.term_id = ANY(%(term_ids)s::int[]))"""
 
 
+def holding_any(condition: Condition, terms: list[Term]) -> Condition:
+    """The condition, and holding any of the terms."""
+    return condition.also(HOLDING_ANY, term_ids=[term.id for term in terms])
+
+
 def holding_all(term_ids: list[int], limit: int) -> list[int]:
     """Up to `limit` documents holding every one of these terms: the intersection of their
     postings, read from the impact index alone."""

@@ -1,8 +1,10 @@
-"""Phrase queries ranked from the impact-ordered blocks (search/blocks.py).
+"""Phrases ranked from the impact-ordered lists (search.index.blocks), read whole: a
+term-at-a-time intersection with score accumulators (Turtle and Flood, "Query evaluation:
+strategies and optimizations", 1995), then word order checked best first.
 
 A phrase's candidates are the documents in every one of its words' lists. Read in full from the
 blocks (a few rows per word), the lists give the candidates and every candidate's score at once,
-in memory, where intersecting the postings in SQL cost tens of milliseconds. Word order, which
+in memory, where intersecting the postings in SQL cost many times more. Word order, which
 only the text knows, is then checked in score order, a batch at a time, until the page is full:
 the first k candidates that hold the phrase are the top k of all that do. Impacts from blocks
 built with other averages than today's are only near today's: the order of the checks and where
@@ -19,21 +21,13 @@ from django.db import connections
 from search.filters import Condition
 from search.index import blocks
 from search.ranking.exhaustive import rescore
-from search.ranking.lists import STALE_LIMIT, Built, Lists, read_lists, stale_holding
+from search.ranking.lists import Built, Lists, read_lists, stale_holding
 from search.ranking.matching import Constraints, in_order
 from search.ranking.scoring import CollectionStats, impact_bounds
 from search.ranking.terms import Term
 from search.ranking.threshold import SLACK
 from search.replica import search_db
-
-# Postings read per query, at most, across every list in full; past it the caller's slower path
-# (ranking read to a depth) answers.
-MAX_POSTINGS = 1_000_000
-# Up to this many candidates, every one is checked: the count is exact.
-CHECK_ALL = 500
-# Past it, candidates are checked best first, at most this many; the count is then estimated.
-CHECK_BUDGET = 640
-FIRST_CHECK = 50
+from search.tuning import Tuning
 
 
 @dataclass
@@ -51,23 +45,28 @@ def rank(
     condition: Condition,
     k: int,
     stats: CollectionStats,
+    tuning: Tuning,
 ) -> PhraseHits | None:
     """The k best documents that meet the condition and hold the phrases in order, or None when
-    the blocks cannot answer (never built, too many stale documents, lists too long)."""
+    the blocks cannot answer (never built, too many stale documents, lists longer in all than
+    `tuning.phrase_list_postings`). Up to `tuning.phrase_check_all` candidates, every one is
+    checked and the count is exact; past it, candidates are checked best first, at most
+    `tuning.phrase_check_budget`, and the count is estimated."""
     required = sorted(constraints.required)
     df = {**constraints.required_df, **{term.id: term.df for term in terms}}
-    if not required or sum(df.values()) > MAX_POSTINGS:
+    if not required or sum(df.values()) > tuning.phrase_list_postings:
         return None
     with connections[search_db()].cursor() as cursor:
-        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        stale = blocks.stale_documents(cursor, tuning.stale_limit)
         if stale is None:
             return None
         lists, built = read_lists(cursor, sorted(df))
         held_stale = stale_holding(cursor, stale, required, len(required))
     idf = {term.id: term.idf for term in terms}
     scoring = _Scoring(idf, stats, *_bounds(built, idf, stats))
-    ranked = _ranked(lists, required, scoring, stale, held_stale)
-    return _checked(ranked, constraints.ordered, condition, scoring, k)
+    checkable = max(tuning.phrase_check_all, tuning.phrase_check_budget)
+    ranked = _ranked(lists, required, scoring, stale, held_stale, checkable)
+    return _checked(ranked, constraints.ordered, condition, scoring, k, tuning)
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,7 @@ def _ranked(
     scoring: _Scoring,
     stale: list[int],
     held_stale: list[int],
+    checkable: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every candidate and its score, best first (ties by id) as far as the checks can go: from
     the blocks, stale documents from the postings (their block entries, written before their
@@ -122,7 +122,7 @@ def _ranked(
         exact = scoring.exact(held_stale)
         candidates = np.concatenate([candidates, [doc for doc, _ in exact]]).astype(np.int64)
         scores = np.concatenate([scores, [value for _, value in exact]])
-    order = _best_first(candidates, scores, max(CHECK_ALL, CHECK_BUDGET))
+    order = _best_first(candidates, scores, checkable)
     return candidates[order], scores[order]
 
 
@@ -146,19 +146,20 @@ def _checked(
     condition: Condition,
     scoring: _Scoring,
     k: int,
+    tuning: Tuning,
 ) -> PhraseHits:
     """Word order and the condition, checked on every candidate when they are few, otherwise
     best first until k hold (and no unchecked candidate could tie the k-th)."""
     candidates, scores = ranked
     total = len(candidates)
-    if total <= CHECK_ALL:
+    if total <= tuning.phrase_check_all:
         found = in_order(candidates.tolist(), phrases, condition)
         holding = _holding(candidates, scores, total, found)
         return PhraseHits(_top(holding, scoring, k), sorted(found), len(found), False, True)
     checked, found = 0, set()
-    batch = max(FIRST_CHECK, 2 * k)
-    while checked < min(total, CHECK_BUDGET):
-        upto = min(checked + batch, total, CHECK_BUDGET)
+    batch, budget = max(tuning.phrase_first_check, 2 * k), tuning.phrase_check_budget
+    while checked < min(total, budget):
+        upto = min(checked + batch, total, budget)
         found |= in_order(candidates[checked:upto].tolist(), phrases, condition)
         checked, batch = upto, batch * 2
         holding = _holding(candidates, scores, checked, found)

@@ -1,5 +1,11 @@
-"""Exact top-k BM25F from the impact-ordered blocks (search/blocks.py), reading each term's list
-only as deep as the proof needs.
+"""Fagin's threshold algorithm over impact-ordered lists: the exact top-k BM25F from the blocks
+(search.index.blocks), reading each term's list only as deep as the proof needs.
+
+The lists are sorted by impact (Anh and Moffat, "Pruned query evaluation using pre-computed
+impacts", 2006) and read in sorted order, a block at a time; candidates' missing scores are taken
+by random access to the postings: Fagin, Lotem and Naor's threshold algorithm and its variant for
+costly random access, the combined algorithm ("Optimal aggregation algorithms for middleware",
+2001/2003).
 
 After a term's list is read down to some block, a document not yet seen in it can gain at most
 the term's IDF times the smallest impact read (its ceiling). Every document seen so far therefore
@@ -27,9 +33,8 @@ from django.db.backends.utils import CursorWrapper
 
 from search.filters import Condition
 from search.index import blocks
-from search.ranking.exhaustive import FACET_POOL, Ranked, rescore
+from search.ranking.exhaustive import Ranked, rescore
 from search.ranking.lists import (
-    STALE_LIMIT,
     fetch_blocks,
     hidden_documents,
     unpacked_ids,
@@ -38,24 +43,9 @@ from search.ranking.lists import (
 from search.ranking.scoring import CollectionStats, impact_bounds
 from search.ranking.terms import Term
 from search.replica import search_db
+from search.tuning import Tuning
 
 MAX_TERMS = 63  # one bit each in a 64-bit mask
-# Read per query, block by block, at most, across its terms. Past it, the lists are read to their
-# ends when that is at most READ_ALL_POSTINGS more (words in nearly every document have long,
-# flat lists that bounds cannot prune: read whole, they settle every score at once); only a
-# query beyond both gets the best effort.
-MAX_POSTINGS = 200_000
-READ_ALL_POSTINGS = 1_000_000
-SCORING_BATCH = 500  # candidates scored per statement
-MAX_SCORED = 4_000  # before the lists are read further instead
-# Before candidates are scored from the postings (a probe per candidate), lists are read to
-# their ends instead when that costs less. Measured at 100,000 with blocks read in binary:
-# 0.014-0.022 us a posting read and added up; 7-27 us a candidate probed for 1 to 10 terms with
-# the postings' pages in memory, 250-550 us without.
-POSTINGS_PER_PROBE = 1_500
-# Under a filter this narrow (documents), its documents are listed up front and candidates are
-# taken from them alone; a broader one is checked on candidates as they are scored.
-LISTED_FILTER = 300_000
 # Single-precision impacts (relative error under 1e-7 each): bounds are compared with this much
 # room relative to the score, so rounding never prunes. Relative, not absolute: a word in nearly
 # every document scores close to 0, yet its documents still differ.
@@ -87,40 +77,45 @@ def rank(
     k: int,
     condition: Condition,
     stats: CollectionStats,
+    tuning: Tuning,
     *,
     listed: np.ndarray | None = None,
     visible_only: bool = False,
 ) -> Ranked | None:
     """The exact k best documents meeting the condition, or None when the blocks cannot answer
-    (never built, too many documents stale, too many terms, or the read budget ran out).
+    (never built, too many documents stale, too many terms). Past `tuning.block_read_budget`
+    postings read, the lists are read to their ends when that is at most
+    `tuning.read_all_postings` more (words in nearly every document have long, flat lists that
+    bounds cannot prune: read whole, they settle every score at once); only a query beyond both
+    gets the best effort, marked unproven.
     `listed`: the documents of a filter that is the whole condition (listed_documents()).
     `visible_only`: the condition is the public's visibility alone, so the few documents it
     hides are set aside up front and no candidate's document row needs reading."""
     if not terms or k <= 0 or len(terms) > MAX_TERMS:
         return None
     with connections[search_db()].cursor() as cursor:
-        stale = blocks.stale_documents(cursor, STALE_LIMIT)
+        stale = blocks.stale_documents(cursor, tuning.stale_limit)
         if stale is None:
             return None
         if visible_only:
-            search = _Search(cursor, terms, k, Condition(), None, stats)
+            search = _Search(cursor, terms, k, Condition(), None, stats, tuning)
             search.hide(hidden_documents(cursor, condition.params["today"]))
         else:
-            search = _Search(cursor, terms, k, condition, listed, stats)
+            search = _Search(cursor, terms, k, condition, listed, stats, tuning)
         search.settle(stale)
         return search.run()
 
 
-def listed_documents(condition: Condition) -> np.ndarray | None:
+def listed_documents(condition: Condition, limit: int) -> np.ndarray | None:
     """The ids of a filter's documents (a condition with no phrase or exclusion in it), when
-    there are few enough to list: listed once, they serve the ranking and the count."""
+    there are at most `limit`: listed once, they serve the ranking and the count."""
     with connections[search_db()].cursor() as cursor:
         cursor.execute(
             LISTED_SQL.format(table=condition.table, where=condition.where()),
-            {**condition.params, "limit": LISTED_FILTER + 1},
+            {**condition.params, "limit": limit + 1},
         )
         packed, count = cursor.fetchone()
-    if count > LISTED_FILTER:
+    if count > limit:
         return None
     return unpacked_ids(packed)
 
@@ -134,9 +129,10 @@ class _Search:
         condition: Condition,
         listed: np.ndarray | None,
         stats: CollectionStats,
+        tuning: Tuning,
     ) -> None:
         self.cursor, self.terms, self.k, self.condition = cursor, terms, k, condition
-        self.stats = stats
+        self.stats, self.tuning = stats, tuning
         self.idf = np.array([term.idf for term in terms])
         self.bits = np.array([1 << n for n in range(len(terms))], dtype=np.uint64)
         self.read = [0] * len(terms)  # blocks read per term
@@ -200,11 +196,11 @@ class _Search:
                 return self._answer()
             if kth == -np.inf and len(open_):
                 # Until k scores are known, the best lower bounds are the likeliest to make it.
-                first = self.k + 50 if not self.known else SCORING_BATCH
+                first = self.k + 50 if not self.known else self.tuning.scoring_batch
                 order = _best(self.lower[open_], first)
-            elif (unseen <= kth and len(open_) <= MAX_SCORED) or exhausted:
-                order = _best(upper, SCORING_BATCH)
-            elif self.postings > MAX_POSTINGS:
+            elif (unseen <= kth and len(open_) <= self.tuning.max_scored) or exhausted:
+                order = _best(upper, self.tuning.scoring_batch)
+            elif self.postings > self.tuning.block_read_budget:
                 if self._read_all_left():
                     continue
                 return self._best_effort(open_, upper)
@@ -251,19 +247,21 @@ class _Search:
         missing = {n: (masks & self.bits[n]) == 0 for n in open_lists}
         gaps = sum((missing[n].astype(int) for n in open_lists), np.zeros(len(docs), dtype=int))
         left = {n: self._left(n) for n in open_lists}
-        if sum(left.values()) <= POSTINGS_PER_PROBE * np.count_nonzero(gaps):
+        per_probe = self.tuning.postings_per_probe
+        if sum(left.values()) <= per_probe * np.count_nonzero(gaps):
             worth = open_lists
         else:
             alone = {n: np.count_nonzero(missing[n] & (gaps == 1)) for n in open_lists}
-            worth = [n for n in open_lists if left[n] <= POSTINGS_PER_PROBE * alone[n]]
+            worth = [n for n in open_lists if left[n] <= per_probe * alone[n]]
         if worth:
             self._read({n: self._every_block(n) for n in worth})
         return bool(worth)
 
     def _read_all_left(self) -> bool:
-        """Read every open list to its end, if what is left of them fits READ_ALL_POSTINGS."""
+        """Read every open list to its end, if what is left of them fits the tuning's
+        `read_all_postings`."""
         open_lists = self._open_lists()
-        if not open_lists or sum(map(self._left, open_lists)) > READ_ALL_POSTINGS:
+        if not open_lists or sum(map(self._left, open_lists)) > self.tuning.read_all_postings:
             return False
         self._read({n: self._every_block(n) for n in open_lists})
         return True
@@ -277,8 +275,9 @@ class _Search:
         return self.terms[n].df - self.read_postings[n]
 
     def _every_block(self, n: int) -> int:
-        """A count of blocks that takes term n's list to its end from wherever it was read to."""
-        return len(blocks.block_ends(self.terms[n].df)) + 1
+        """A count of blocks that takes term n's list to its end from wherever it was read to
+        (its last block's number is known once its first block was read)."""
+        return self.last[n] - self.read[n] + 1
 
     def _read(self, counts: dict[int, int]) -> None:
         wanted = [(n, self.read[n], self.read[n] + count - 1) for n, count in counts.items()]
@@ -361,13 +360,13 @@ class _Search:
         top = rescore(
             [doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition(), self.stats
         )
-        return Ranked(top, exact, [doc for doc, _ in best[:FACET_POOL]])
+        return Ranked(top, exact, [doc for doc, _ in best[: self.tuning.facet_pool]])
 
     def _best_effort(self, open_: np.ndarray, upper: np.ndarray) -> Ranked:
         """The read budget ran out before the proof (long lists of nearly equal impacts, as
         words in most short documents have): the candidates with the highest upper bounds are
         scored, and the best of all scored is the answer, marked unproven."""
-        order = _best(upper, SCORING_BATCH)
+        order = _best(upper, self.tuning.scoring_batch)
         self._score(open_[order], np.zeros(len(order), dtype=bool))
         return self._answer(exact=False)
 
@@ -377,8 +376,8 @@ class _Search:
 
 def _resized(values: np.ndarray, size: int) -> np.ndarray:
     """A copy `size` long, zeros after the values. np.zeros leaves fresh memory to the OS to zero
-    as it is touched: concatenating zeros wrote every byte (12 ms at 1,000,000 documents, for
-    arrays a query touches in a few places)."""
+    as it is touched: concatenating zeros wrote every byte of arrays a query touches in a few
+    places."""
     grown = np.zeros(size, dtype=values.dtype)
     grown[: len(values)] = values
     return grown

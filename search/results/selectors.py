@@ -37,7 +37,7 @@ class Listed:
 def listed_publications(ids: list[int]) -> dict[int, Listed]:
     """The public publications among these ids, by id. The byline and topics come as two array
     columns of the same rows: one query where for_listing() takes three (a publication query
-    and two prefetches); a page of 20 at 100,000 publications in 7 ms instead of 11-13."""
+    and two prefetches)."""
     author = JSONObject(id="author_id", name="author__name", slug="author__slug")
     byline = PublicationAuthor.objects.filter(publication=OuterRef("pk")).order_by("position", "id")
     topic = JSONObject(id="id", name="name", slug="slug")

@@ -1,7 +1,6 @@
 import pytest
 
 from publications.models import PublicationType
-from search import engine
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.search.shelf import api, index, make_shelf, slugs, with_pages
 
@@ -220,10 +219,9 @@ def test_an_empty_query_lists_publications_newest_first_under_the_filters(client
     assert slugs(api(client, "topic=trade&sort=oldest")) == ["trade-by-ana", "both-by-both"]
 
 
-def test_count_may_be_an_estimate_past_the_exact_limit(client, monkeypatch):
+def test_count_may_be_an_estimate_past_the_exact_limit(tuned, client):
     make_shelf()
-    monkeypatch.setattr(engine, "COUNTABLE_POSTINGS", 0)
-    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", 1)
+    tuned(countable_postings=0, exact_count_limit=1)
 
     data = api(client, "q=tariffs")
 

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import connection
 
 from publications.models import Publication, PublicationPage
-from search import engine
 from search.filters import Condition, Filters, document_condition
 from search.index import blocks, statistics
 from search.index.writes import index_publications
@@ -25,10 +24,13 @@ from search.models import (
 from search.ranking import lists as block_lists
 from search.ranking import terms as terms_module
 from search.ranking import threshold as block_ranking
+from search.ranking import words
 from search.ranking.scoring import idf, impact_sql
 from search.ranking.terms import resolve_terms
+from search.results import counts
 from search.results.facets import count_facets
 from search.tasks import compact_blocks
+from search.tuning import site_tuning
 from tests.search.indexed import answers_recorded, run
 from tests.search.test_ranking import LARGE, _assert_same_top, _exact, large_corpus  # noqa: F401
 
@@ -42,11 +44,10 @@ def answered(monkeypatch) -> list[bool]:
 
 
 @pytest.fixture
-def compacted(large_corpus, monkeypatch):  # noqa: F811
+def compacted(large_corpus, tuned):  # noqa: F811
     """The large corpus in small blocks (8 postings, doubling up to 64), so that queries read
     many blocks deep and the bounds are tested, not the first block alone."""
-    monkeypatch.setattr(blocks, "FIRST_BLOCK", 8)
-    monkeypatch.setattr(blocks, "LARGEST_BLOCK", 64)
+    tuned(first_block=8, largest_block=64)
     blocks.compact(full=True)
     return large_corpus
 
@@ -79,7 +80,7 @@ def _decoded(block: SearchBlock) -> list[tuple[int, float]]:
 def _assert_blocks_match_postings(term_id: int) -> None:
     postings = _postings_best_first(term_id)
     stored = _blocks_of(term_id)
-    ends = blocks.block_ends(len(postings))
+    ends = blocks.block_ends(len(postings), site_tuning())
     assert [block.number for block in stored] == list(range(len(stored)))
     assert [block.size for block in stored] == [
         min(end, len(postings)) - start
@@ -140,10 +141,10 @@ def test_the_top_k_read_from_the_blocks_equals_full_bm25(compacted, answered, k)
 
 @pytest.mark.parametrize("filtered", ["broad topic", "narrow topic", "type", "years"])
 def test_the_top_10_read_from_the_blocks_equals_full_bm25_under_filters(
-    compacted, answered, monkeypatch, filtered
+    tuned, compacted, answered, filtered
 ):
     # Scored through the filter as such, not as the handful a narrow filter is scored as.
-    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
+    tuned(narrow_filter=0)
     filters = {
         "broad topic": Filters(topic_ids=(compacted["broad"].pk,)),
         "narrow topic": Filters(topic_ids=(compacted["narrow"].pk,)),
@@ -154,9 +155,8 @@ def test_the_top_10_read_from_the_blocks_equals_full_bm25_under_filters(
     _assert_exact_from_blocks(compacted["queries"][::2], filters, answered)
 
 
-def test_a_filter_too_broad_to_list_is_checked_on_the_candidates(compacted, answered, monkeypatch):
-    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
-    monkeypatch.setattr(block_ranking, "LISTED_FILTER", 10)
+def test_a_filter_too_broad_to_list_is_checked_on_the_candidates(tuned, compacted, answered):
+    tuned(narrow_filter=0, listed_filter=10)
     filters = Filters(topic_ids=(compacted["narrow"].pk,))
 
     _assert_exact_from_blocks(compacted["queries"][::2], filters, answered)
@@ -224,8 +224,8 @@ def test_a_word_a_document_no_longer_holds_leaves_its_blocks_at_compaction(compa
     assert all(answered)
 
 
-def test_too_many_stale_documents_and_the_postings_table_answers(compacted, answered, monkeypatch):
-    monkeypatch.setattr(block_ranking, "STALE_LIMIT", 3)
+def test_too_many_stale_documents_and_the_postings_table_answers(tuned, compacted, answered):
+    tuned(stale_limit=3)
     word = compacted["queries"][3]
     _retitled(list(Publication.objects.order_by("pk")[:4]), word)
 
@@ -299,7 +299,9 @@ def test_words_in_nearly_every_document_prune_as_well_as_any(compacted, monkeypa
         scored.clear()
         terms, _ = resolve_terms(query, statistics.current().documents)
 
-        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
+        ranked = block_ranking.rank(
+            terms, 10, document_condition(Filters()), statistics.current(), site_tuning()
+        )
 
         found = [(doc, score / scale) for doc, score in ranked.scores]
         exact = [(doc, score / scale) for doc, score in _exact(query, Filters(), 10)]
@@ -371,7 +373,7 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
 
         assert outcome.count == len(matches), query
         assert not outcome.count_is_estimate, query
-        if len(matches) <= engine.FACET_EXACT_LIMIT:
+        if len(matches) <= site_tuning().facet_exact_limit:
             expected = count_facets(
                 Condition(["d.publication_id = ANY(%(ids)s)"], {"ids": matches}),
                 limit=len(matches) or 1,
@@ -382,10 +384,11 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
     assert all(counted_from_blocks)
 
 
-def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(compacted, monkeypatch):
+def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(
+    tuned, compacted, monkeypatch
+):
     # Small scoring batches and no lists read whole: many passes, so pruning has passes after it.
-    monkeypatch.setattr(block_ranking, "SCORING_BATCH", 5)
-    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)
+    tuned(scoring_batch=5, postings_per_probe=0)
     passes: list[tuple[set[int], set[int]]] = []  # (documents bounded, those pruned) per pass
     upper_bounds = block_ranking._Search._upper
 
@@ -403,7 +406,9 @@ def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(compa
         passes.clear()
         terms, _ = resolve_terms(query, statistics.current().documents)
 
-        ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
+        ranked = block_ranking.rank(
+            terms, 10, document_condition(Filters()), statistics.current(), site_tuning()
+        )
 
         _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
         pruned_before: set[int] = set()
@@ -415,12 +420,11 @@ def test_a_document_that_cannot_reach_the_kth_score_is_never_bounded_again(compa
 
 
 def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
-    compacted, answered, monkeypatch
+    tuned, compacted, answered
 ):
-    monkeypatch.setattr(block_ranking, "MAX_POSTINGS", 10)
+    tuned(block_read_budget=10)
     # Nothing read whole, neither past the budget nor to save probes.
-    monkeypatch.setattr(block_ranking, "READ_ALL_POSTINGS", 10)
-    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)
+    tuned(read_all_postings=10, postings_per_probe=0)
     query = compacted["queries"][5]  # twelve words, common ones among them
 
     outcome = run(query, page_size=10)
@@ -437,10 +441,9 @@ def test_past_the_read_budget_the_best_scored_are_returned_marked_unproven(
 
 
 def test_past_the_read_budget_lists_short_enough_are_read_whole_and_the_answer_proven(
-    compacted, answered, monkeypatch
+    tuned, compacted, answered, monkeypatch
 ):
-    monkeypatch.setattr(block_ranking, "MAX_POSTINGS", 10)
-    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", 0)  # only the budget reads whole
+    tuned(block_read_budget=10, postings_per_probe=0)  # only the budget reads whole
     probed = _probes_recorded(monkeypatch)
     query = compacted["queries"][5]  # twelve words, common ones among them
 
@@ -471,14 +474,16 @@ def _probes_recorded(monkeypatch) -> list[int]:
 
 @pytest.mark.parametrize(("postings_per_probe", "lists_read_whole"), [(0, False), (10**9, True)])
 def test_candidates_are_probed_or_their_lists_read_to_the_end_whichever_costs_less(
-    compacted, monkeypatch, postings_per_probe, lists_read_whole
+    tuned, compacted, monkeypatch, postings_per_probe, lists_read_whole
 ):
-    monkeypatch.setattr(block_ranking, "POSTINGS_PER_PROBE", postings_per_probe)
+    tuned(postings_per_probe=postings_per_probe)
     probed = _probes_recorded(monkeypatch)
     query = compacted["queries"][5]
     terms, _ = resolve_terms(query, statistics.current().documents)
 
-    ranked = block_ranking.rank(terms, 10, document_condition(Filters()), statistics.current())
+    ranked = block_ranking.rank(
+        terms, 10, document_condition(Filters()), statistics.current(), site_tuning()
+    )
 
     _assert_same_top(ranked.scores, _exact(query, Filters(), 10), query)
     # Lists read to the end leave nothing to probe but the answer; else candidates are probed.
@@ -487,16 +492,15 @@ def test_candidates_are_probed_or_their_lists_read_to_the_end_whichever_costs_le
 
 @pytest.mark.parametrize("exact_limit", [10_000, 3])
 def test_a_listed_filter_is_not_counted_again_for_words_too_common_to_count(
-    compacted, monkeypatch, exact_limit
+    tuned, compacted, monkeypatch, exact_limit
 ):
     # Too common for the blocks' count: counted in SQL over the filter (few enough documents)
     # or estimated from the filter's size, which the listing already knows.
-    monkeypatch.setattr(engine, "COUNTABLE_POSTINGS", 0)
-    monkeypatch.setattr(engine, "NARROW_FILTER", 0)
-    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", exact_limit)
+    tuned(countable_postings=0, narrow_filter=0, exact_count_limit=exact_limit)
     filters = Filters(topic_ids=(compacted["broad"].pk,))
     listed = len(_matches_filter(filters))
-    counted = answers_recorded(monkeypatch, engine, "_capped_count")
+    counted = answers_recorded(monkeypatch, counts, "capped_count")
+    counted += answers_recorded(monkeypatch, words, "capped_count")
     word = compacted["queries"][3]
 
     outcome = run(word, page_size=10, filters=filters)

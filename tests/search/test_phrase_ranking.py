@@ -100,10 +100,9 @@ def test_a_phrase_under_a_filter_and_beside_an_exclusion_equals_full_bm25(compac
 
 
 def test_many_candidates_are_checked_best_first_and_counted_by_estimate(
-    swapped, answered, checked, monkeypatch
+    tuned, swapped, answered, checked
 ):
-    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
-    monkeypatch.setattr(phrase_ranking, "FIRST_CHECK", 4)
+    tuned(phrase_check_all=5, phrase_first_check=4)
 
     outcome = _assert_exact('"harbour lighthouse"', k=3)
 
@@ -116,11 +115,9 @@ def test_many_candidates_are_checked_best_first_and_counted_by_estimate(
 
 
 def test_past_the_budget_only_the_candidates_it_can_check_are_put_in_order(
-    swapped, answered, monkeypatch
+    tuned, swapped, answered
 ):
-    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
-    monkeypatch.setattr(phrase_ranking, "FIRST_CHECK", 4)
-    monkeypatch.setattr(phrase_ranking, "CHECK_BUDGET", 12)
+    tuned(phrase_check_all=5, phrase_first_check=4, phrase_check_budget=12)
 
     outcome = _assert_exact('"harbour lighthouse"', k=3)
 
@@ -153,9 +150,8 @@ def test_every_candidate_is_checked_when_they_are_few_and_the_count_is_exact(
     assert answered == [True]
 
 
-def test_with_a_small_budget_the_top_k_found_is_marked_unproven(swapped, monkeypatch):
-    monkeypatch.setattr(phrase_ranking, "CHECK_ALL", 5)
-    monkeypatch.setattr(phrase_ranking, "CHECK_BUDGET", 4)
+def test_with_a_small_budget_the_top_k_found_is_marked_unproven(tuned, swapped):
+    tuned(phrase_check_all=5, phrase_check_budget=4)
     ranked = run('"harbour lighthouse"', page_size=10)
 
     assert len(ranked.results) < 10

@@ -10,13 +10,13 @@ import pytest
 from django.db import transaction
 
 from publications.models import Publication, PublicationPage, PublicationType, Status
-from search import engine
 from search.filters import Filters, document_condition
 from search.index import statistics
 from search.index.writes import index_publications
 from search.query import parse
 from search.ranking import exhaustive as ranking
 from search.ranking.terms import resolve_terms
+from search.tuning import site_tuning
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.search.indexed import index_in_batches, indexed, reindex_everything, run, titles
 from tests.search.relevance import ZipfText, synthetic_vocabulary
@@ -189,10 +189,9 @@ def test_relevance_newest_and_oldest_orders():
 
 
 @pytest.fixture
-def harbours(monkeypatch):
+def harbours(tuned):
     """150 publications: 'harbour' in 120 of them, 'crane' in 15; ten are issue briefs."""
-    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", 20)
-    monkeypatch.setattr(engine, "COUNTABLE_POSTINGS", 100)  # five times the limit, as 50k/10k
+    tuned(exact_count_limit=20, countable_postings=100)  # five times the limit, as 50k/10k
     publications = [
         PublicationFactory(
             title=" ".join(
@@ -218,7 +217,7 @@ def test_a_count_past_the_limit_is_an_estimate_flagged_as_such(harbours):
     outcome = run("harbour")
 
     assert outcome.count_is_estimate
-    assert outcome.count > engine.EXACT_COUNT_LIMIT
+    assert outcome.count > site_tuning().exact_count_limit
     assert 60 <= outcome.count <= 240  # 120 really
     assert len(outcome.results) == 20
 
@@ -334,11 +333,11 @@ def test_the_top_10_equals_full_bm25_on_a_large_index(large_corpus):
 
 @pytest.mark.parametrize("check_all", [True, False], ids=["every candidate", "in rank order"])
 def test_a_phrase_finds_the_exact_top_10_whichever_way_its_word_order_is_checked(
-    large_corpus, monkeypatch, check_all
+    tuned, large_corpus, check_all
 ):
     # Word order is checked on every candidate when the rarest word is rare enough, otherwise
     # on candidates in rank order until a page is full: both must give the exact top 10.
-    monkeypatch.setattr(engine, "PHRASE_CHECK_ALL", LARGE if check_all else 0)
+    tuned(phrase_intersection_check_all=LARGE if check_all else 0)
     phrases = [query for query in large_corpus["queries"] if '"' in query]
 
     for query in phrases:
@@ -355,10 +354,8 @@ def test_a_phrase_finds_the_exact_top_10_whichever_way_its_word_order_is_checked
 
 
 @pytest.mark.parametrize("check_all", [True, False], ids=["every candidate", "in rank order"])
-def test_a_phrase_sorted_by_date_lists_the_newest_that_hold_it(
-    large_corpus, monkeypatch, check_all
-):
-    monkeypatch.setattr(engine, "PHRASE_CHECK_ALL", LARGE if check_all else 0)
+def test_a_phrase_sorted_by_date_lists_the_newest_that_hold_it(tuned, large_corpus, check_all):
+    tuned(phrase_intersection_check_all=LARGE if check_all else 0)
     query = next(query for query in large_corpus["queries"] if '"' in query)
     holding = {doc for doc, _ in _exact(query, Filters(), LARGE)}
     newest = sorted(

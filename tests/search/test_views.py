@@ -1,7 +1,6 @@
 import pytest
 
 from publications.models import Publication, PublicationType
-from search import engine
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.publications.pages import make_catalogue, tags
 from tests.search.shelf import (
@@ -91,10 +90,9 @@ def test_a_misspelt_query_offers_the_correction_as_a_link(client):
     assert ">security</a>?" in html
 
 
-def test_estimated_counts_say_about(client, monkeypatch):
+def test_estimated_counts_say_about(tuned, client):
     make_shelf()
-    monkeypatch.setattr(engine, "COUNTABLE_POSTINGS", 0)
-    monkeypatch.setattr(engine, "EXACT_COUNT_LIMIT", 1)
+    tuned(countable_postings=0, exact_count_limit=1)
 
     _, html = page(client, "q=tariffs")
 
