@@ -6,12 +6,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 
+import numpy as np
+import pytest
 from django.db import connection
 
 from publications.models import Publication, PublicationPage, Status
 from search.engine import SearchOutcome, SearchRequest, search
-from search.index import statistics
+from search.index import blocks, statistics
 from search.index.writes import index_publication, index_publications
+from search.models import SearchBlock
+from search.ranking.scoring import impact_sql
+from search.tuning import site_tuning
 from tests.factories import PublicationFactory
 
 
@@ -155,3 +160,51 @@ def answers_recorded(monkeypatch, module, name: str) -> list[bool]:
 
     monkeypatch.setattr(module, name, recording)
     return calls
+
+
+IMPACTS_SQL = f"""SELECT sp.document_id, {impact_sql()} AS impact FROM search_searchposting sp
+                    JOIN search_searchfilterrow l ON l.publication_id = sp.document_id
+                   WHERE sp.term_id = %(term)s ORDER BY impact DESC"""  # noqa: S608 (constants)
+
+
+def _postings_best_first(term_id: int) -> list[tuple[int, float]]:
+    """A term's postings with their impacts under today's averages, best first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            IMPACTS_SQL,
+            {"term": term_id, **statistics.current().averages()},
+        )
+        return cursor.fetchall()
+
+
+def _blocks_of(term_id: int) -> list[SearchBlock]:
+    return list(SearchBlock.objects.filter(term_id=term_id).order_by("number"))
+
+
+def _decoded(block: SearchBlock) -> list[tuple[int, float]]:
+    documents = np.frombuffer(bytes(block.documents), dtype=">i8").tolist()
+    impacts = np.frombuffer(bytes(block.impacts), dtype=">f4").tolist()
+    return list(zip(documents, impacts, strict=True))
+
+
+def assert_blocks_match_postings(term_id: int) -> None:
+    postings = _postings_best_first(term_id)
+    stored = _blocks_of(term_id)
+    ends = blocks.block_ends(len(postings), site_tuning())
+    assert [block.number for block in stored] == list(range(len(stored)))
+    assert [block.size for block in stored] == [
+        min(end, len(postings)) - start
+        for start, end in zip([0, *ends], ends, strict=False)
+        if start < len(postings)
+    ]
+    decoded = [row for block in stored for row in _decoded(block)]
+    assert [impact for _, impact in decoded] == pytest.approx(
+        [impact for _, impact in postings], rel=1e-6
+    )
+    by_document = dict(postings)
+    assert sorted(dict(decoded)) == sorted(by_document)
+    assert [impact for _, impact in decoded] == pytest.approx(
+        [by_document[document] for document, _ in decoded], rel=1e-6
+    )
+    for block in stored:
+        assert block.floor == pytest.approx(min(impact for _, impact in _decoded(block)), rel=1e-6)

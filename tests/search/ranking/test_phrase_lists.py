@@ -15,9 +15,8 @@ from search.query import parse
 from search.ranking import phrase_lists as phrase_ranking
 from search.ranking.exhaustive import exact_scores
 from search.ranking.terms import resolve_terms
+from tests.search.corpus import assert_same_top, exact_top, retitled
 from tests.search.indexed import answers_recorded, run
-from tests.search.test_blocks import _retitled, compacted  # noqa: F401 - fixtures
-from tests.search.test_ranking import _assert_same_top, _exact, large_corpus  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def _assert_exact(query: str, k: int = 10, filters: Filters | None = None):
     filters = filters or Filters()
     outcome = run(query, page_size=k, filters=filters)
     found = [(result.publication.pk, result.score) for result in outcome.results]
-    _assert_same_top(found, _exact(query, filters, k), query)
+    assert_same_top(found, exact_top(query, filters, k), query)
     return outcome
 
 
@@ -66,19 +65,19 @@ def _word_pairs(corpus: dict) -> list[str]:
 
 
 @pytest.fixture
-def swapped(compacted):  # noqa: F811
+def swapped(compacted):
     """Forty documents holding "harbour lighthouse", half of them in that order, compacted, so
     the phrase has more candidates than are checked at once."""
     publications = list(Publication.objects.order_by("pk")[:40])
     for n, publication in enumerate(publications):
         words = "harbour lighthouse" if n % 2 else "lighthouse harbour"
-        _retitled([publication], f"{words} {' keeper' * (n % 7)}")
+        retitled([publication], f"{words} {' keeper' * (n % 7)}")
     blocks.compact()
     return [publication.pk for n, publication in enumerate(publications) if n % 2]
 
 
 @pytest.mark.parametrize("k", [10, 30])
-def test_the_top_k_of_a_phrase_from_the_blocks_equals_full_bm25(compacted, answered, k):  # noqa: F811
+def test_the_top_k_of_a_phrase_from_the_blocks_equals_full_bm25(compacted, answered, k):
     for query in _word_pairs(compacted):
         outcome = _assert_exact(query, k)
 
@@ -89,7 +88,7 @@ def test_the_top_k_of_a_phrase_from_the_blocks_equals_full_bm25(compacted, answe
     assert all(answered)
 
 
-def test_a_phrase_under_a_filter_and_beside_an_exclusion_equals_full_bm25(compacted, answered):  # noqa: F811
+def test_a_phrase_under_a_filter_and_beside_an_exclusion_equals_full_bm25(compacted, answered):
     filters = Filters(topic_ids=(compacted["broad"].pk,))
     for query in _word_pairs(compacted)[:4]:
         common = compacted["queries"][0]
@@ -163,8 +162,8 @@ def test_documents_changed_since_the_blocks_were_built_hold_the_phrase_as_they_d
 ):
     before = [result.publication.pk for result in run('"harbour lighthouse"').results]
     gained = list(Publication.objects.exclude(pk__in=before).order_by("-pk")[:2])
-    _retitled(gained, "harbour lighthouse harbour lighthouse")
-    _retitled([Publication.objects.get(pk=before[0])], "lighthouse harbour")
+    retitled(gained, "harbour lighthouse harbour lighthouse")
+    retitled([Publication.objects.get(pk=before[0])], "lighthouse harbour")
 
     outcome = _assert_exact('"harbour lighthouse"', k=10)
 
@@ -175,7 +174,7 @@ def test_documents_changed_since_the_blocks_were_built_hold_the_phrase_as_they_d
     assert answered == [True, True]
 
 
-def test_without_blocks_a_phrase_is_ranked_from_the_postings(large_corpus, answered):  # noqa: F811
+def test_without_blocks_a_phrase_is_ranked_from_the_postings(large_corpus, answered):
     query = _word_pairs(large_corpus)[0]
 
     _assert_exact(query)
@@ -188,7 +187,7 @@ def test_a_document_whose_score_fell_since_the_blocks_were_built_is_ranked_as_it
 ):
     best = run('"harbour lighthouse"', page_size=3).results[0].publication
     # Still holding the phrase, but in a title so long that its score falls below the others'.
-    _retitled([best], "harbour lighthouse " + " ".join(f"filler{n}" for n in range(40)))
+    retitled([best], "harbour lighthouse " + " ".join(f"filler{n}" for n in range(40)))
 
     outcome = _assert_exact('"harbour lighthouse"', k=3)
 
