@@ -13,12 +13,25 @@ the text knows, is checked on candidates alone. Three paths, the first that can 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from search.filters import Condition, by_date
 from search.ranking import exhaustive, matching, phrase_lists, words
 from search.ranking.phrase_lists import PhraseHits
 from search.ranking.scoring import CollectionStats
 from search.ranking.terms import Term
 from search.tuning import Tuning
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    terms: list[Term]
+    required: matching.Constraints
+    condition: Condition
+    k: int
+    stats: CollectionStats
+    tuning: Tuning
+    sort: str
 
 
 def rank(
@@ -36,51 +49,35 @@ def rank(
         ranked = phrase_lists.rank(terms, required, condition, k, stats, tuning)
         if ranked is not None:
             return ranked
-    postings = sum(required.required_df.values())
-    if postings <= tuning.phrase_intersected_postings:
+    query = _Phrases(terms, required, condition, k, stats, tuning, sort)
+    if sum(required.required_df.values()) <= tuning.phrase_intersected_postings:
         check_all = tuning.phrase_intersection_check_all
         candidates = matching.holding_all(sorted(required.required), check_all + 1)
         if len(candidates) <= check_all:
-            return _all_checked(candidates, terms, required, condition, k, stats, sort)
-    return _checked_in_order(terms, required, condition, k, stats, tuning, sort)
+            return _all_checked(query, candidates)
+    return _checked_in_order(query)
 
 
-def _all_checked(
-    candidates: list[int],
-    terms: list[Term],
-    required: matching.Constraints,
-    condition: Condition,
-    k: int,
-    stats: CollectionStats,
-    sort: str,
-) -> PhraseHits:
-    ids = sorted(matching.in_order(candidates, required.ordered, condition))
-    if sort == "relevance":
-        idf = {term.id: term.idf for term in terms}
-        scored = exhaustive.rescore(ids, idf, Condition(), stats)[:k]
+def _all_checked(query: _Phrases, candidates: list[int]) -> PhraseHits:
+    ids = sorted(matching.in_order(candidates, query.required.ordered, query.condition))
+    if query.sort == "relevance":
+        idf = {term.id: term.idf for term in query.terms}
+        scored = exhaustive.rescore(ids, idf, Condition(), query.stats)[: query.k]
     else:
-        scored = by_date(Condition().within(ids), k, newest=sort == "newest")
+        scored = by_date(Condition().within(ids), query.k, newest=query.sort == "newest")
     return PhraseHits(scored, ids, len(ids), False, True)
 
 
-def _checked_in_order(
-    terms: list[Term],
-    required: matching.Constraints,
-    condition: Condition,
-    k: int,
-    stats: CollectionStats,
-    tuning: Tuning,
-    sort: str,
-) -> PhraseHits:
-    budget = tuning.phrase_check_budget
+def _checked_in_order(query: _Phrases) -> PhraseHits:
+    k, budget, required = query.k, query.tuning.phrase_check_budget, query.required
     depth, checked, found = max(4 * k, 50), set(), set()
     while True:
-        if sort == "relevance":
-            ranked = words.top_k(terms, depth, condition, stats, tuning)
+        if query.sort == "relevance":
+            ranked = words.top_k(query.terms, depth, query.condition, query.stats, query.tuning)
             ordered, exact = ranked.scores, ranked.exact
         else:
-            holding = matching.holding_any(condition, terms)
-            ordered, exact = by_date(holding, depth, newest=sort == "newest"), True
+            holding = matching.holding_any(query.condition, query.terms)
+            ordered, exact = by_date(holding, depth, newest=query.sort == "newest"), True
         unchecked = [doc for doc, _ in ordered if doc not in checked]
         found |= matching.in_order(unchecked, required.ordered)
         checked.update(unchecked)
@@ -93,7 +90,7 @@ def _checked_in_order(
     if exhausted:
         count, estimated = len(ids), False
     else:
-        documents = stats.documents
+        documents = query.stats.documents
         holding_all = documents
         for term_id in required.required:
             holding_all *= min(1.0, required.required_df[term_id] / max(documents, 1))
