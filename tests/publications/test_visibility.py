@@ -117,11 +117,14 @@ def answering(path: str) -> Reader:
     """The table's publications whose own URL (page, PDF, download, citation) answers 200."""
 
     def read(client: Client, catalogue: Catalogue) -> set[str]:
-        return {
-            title
-            for title, publication in catalogue.publications.items()
-            if client.get(f"/publications/{publication.slug}/{path}").status_code == 200
-        }
+        found = set()
+        for title, publication in catalogue.publications.items():
+            response = client.get(f"/publications/{publication.slug}/{path}")
+            if response.streaming:  # read to the end, so its open file is closed
+                b"".join(response.streaming_content)
+            if response.status_code == 200:
+                found.add(title)
+        return found
 
     return read
 
