@@ -85,10 +85,13 @@ def load(shape: Shape, vocabulary: Vocabulary, progress=print) -> None:
 
 
 def _load_batch(shape, vocabulary, rng, start, count, now, first_topic, first_author) -> None:
+    # Imported here: this module is also imported before Django is set up (its Vocabulary).
+    from publications.models import Status, visible_from_for
+
     columns = [
         "title", "subtitle", "slug", "type", "doi", "cover_image", "abstract",
         "publication_date", "status", "pdf", "pdf_sha256", "page_count", "created_at",
-        "updated_at", "announce",
+        "updated_at", "announce", "visible_from",
     ]  # fmt: skip
     rows = []
     for n in range(start, start + count):
@@ -96,7 +99,7 @@ def _load_batch(shape, vocabulary, rng, start, count, now, first_topic, first_au
         rows.append((
             vocabulary.text(8).capitalize(), "", f"pub-{n}", rng.choice(TYPES), "", "",
             vocabulary.text(120), date, "published", "", "", shape.pages or None, now, now,
-            False,
+            False, visible_from_for(Status.PUBLISHED, date),
         ))  # fmt: skip
     with connection.cursor() as cursor:
         _copy(cursor, "publications_publication", columns, rows)

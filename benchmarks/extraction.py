@@ -349,6 +349,7 @@ def prepare(paths: list[str], *, published: bool) -> None:
             slug=Path(path).stem,
             status=Status.PUBLISHED if published else Status.DRAFT,
         )
+        publication.refresh_release()  # visible_from, as every write sets it
         with open(path, "rb") as stream:
             publication_attach_pdf(publication=publication, file=File(stream), name=Path(path).name)
         publication.save()

@@ -312,7 +312,7 @@ CONTENT_SECURITY_POLICY = {
 BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 # How many proxies in front append to X-Forwarded-For; the client address is read that many
-# entries from the right (config/ratelimit.py), and only when BEHIND_PROXY is on.
+# entries from the right (core/ratelimit.py), and only when BEHIND_PROXY is on.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -354,7 +354,7 @@ AXES_ENABLED = env_bool("ADMIN_LOGIN_LOCKOUT", default=True)
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
-AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -483,7 +483,7 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# --- Rate limits (config/ratelimit.py) ----------------------------------------------------------
+# --- Rate limits (core/ratelimit.py) ----------------------------------------------------------
 # On when DEBUG is off; off under development defaults unless RATELIMIT_ENABLED says otherwise.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", default=not DEBUG)
 SIGNUP_RATE_LIMIT = ENV.get("SIGNUP_RATE_LIMIT", "10/h")

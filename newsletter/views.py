@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import Rate, client_ip, rate_limited
+from core.ratelimit import Rate, client_ip, rate_limited
 from newsletter.forms import FORM_VERSION, PreferencesForm, SignupForm, consent_wording
 from newsletter.models import Subscriber, SubscriberStatus
 from newsletter.services import subscribers as services

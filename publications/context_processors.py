@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from redis.exceptions import RedisError
 
 from publications.models import Publication
-from publications.services import total_index_count
+from publications.totals import total_index_count
 
 logger = logging.getLogger(__name__)
 

@@ -40,19 +40,26 @@ def site_today() -> datetime.date:
 RELEASED_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
 
+def visible_from_for(status: str, publication_date: datetime.date) -> datetime.datetime | None:
+    """When a publication in this status with this date becomes public: the start of its date in
+    the site's TIME_ZONE (never the asker's), or None for a draft, which never is."""
+    if status not in RELEASED_STATUSES:
+        return None
+    midnight = datetime.datetime.combine(publication_date, datetime.time.min)
+    return timezone.make_aware(midnight, timezone.get_default_timezone())
+
+
 def public_q(prefix: str = "") -> Q:
-    """The rule for what the public may see, also across a relation (prefix "publications__")."""
-    return Q(
-        **{
-            f"{prefix}status__in": list(RELEASED_STATUSES),
-            f"{prefix}publication_date__lte": site_today(),
-        }
-    )
+    """The one rule for what the public may see, also across a relation (prefix
+    "publications__"): visible from a time that has come, so a scheduled item appears by time
+    with no write. Now is the application's clock (timezone.now()), as in is_public."""
+    return Q(**{f"{prefix}visible_from__lte": timezone.now()})
 
 
 def released_sql(alias: str) -> str:
     """PublicationQuerySet.released() as SQL over a row aliased `alias` that holds a
-    publication's status (the publication's own, or a copy the search index keeps)."""
+    publication's status (the publication's own, or a copy the search index keeps). On a
+    publication itself this is `visible_from IS NOT NULL`; search still reads its own copy."""
     statuses = ", ".join(f"'{status.value}'" for status in RELEASED_STATUSES)
     return f"{alias}.status IN ({statuses})"
 
@@ -153,10 +160,10 @@ class Series(models.Model):
 class PublicationQuerySet(models.QuerySet):
     def released(self):
         """Published or scheduled: public now or at their date (what the search index holds)."""
-        return self.filter(status__in=RELEASED_STATUSES)
+        return self.filter(visible_from__isnull=False)
 
     def published(self):
-        """What the public may see: published, or scheduled and now due."""
+        """What the public may see: visible from a time that has come (public_q)."""
         return self.filter(public_q())
 
     def visible_to(self, user):
@@ -176,8 +183,8 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
     def due(self):
-        """Scheduled publications whose date has come."""
-        return self.filter(status=Status.SCHEDULED, publication_date__lte=site_today())
+        """Scheduled publications now visible, still to be marked published (and announced)."""
+        return self.filter(public_q(), status=Status.SCHEDULED)
 
     def newest_first(self):
         return self.order_by("-publication_date", "-id")
@@ -213,6 +220,9 @@ class Publication(models.Model):
     abstract = models.TextField(blank=True)
     publication_date = models.DateField(default=timezone.localdate, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # When the public may see it (null: never), derived from status and date by
+    # refresh_release(), which every write of either calls; readers compare it with now.
+    visible_from = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     authors = models.ManyToManyField(
         Author, through="PublicationAuthor", related_name="publications", blank=True
     )
@@ -250,6 +260,15 @@ class Publication(models.Model):
     def get_absolute_url(self):
         return reverse("publications:detail", args=[self.slug])
 
+    def refresh_release(self) -> None:
+        """After status or date changed: a public item dated ahead is scheduled, one dated today
+        or earlier published (staff pick "public or not", the date decides which), and
+        visible_from follows both."""
+        if self.status != Status.DRAFT:
+            ahead = self.publication_date > site_today()
+            self.status = Status.SCHEDULED if ahead else Status.PUBLISHED
+        self.visible_from = visible_from_for(self.status, self.publication_date)
+
     def mark_public(self, batch: uuid.UUID | None = None) -> None:
         """Stamp the first time this became visible, and its batch; neither is ever cleared."""
         if self.is_public and self.first_published_at is None:
@@ -258,7 +277,7 @@ class Publication(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status != Status.DRAFT and self.publication_date <= site_today()
+        return self.visible_from is not None and self.visible_from <= timezone.now()
 
     @property
     def ordered_authors(self) -> list[Author]:

@@ -1,25 +1,21 @@
-"""Writes to the catalogue that have side effects (hashing files, redirects, counters)."""
+"""Writes to the catalogue that have side effects (hashing files, redirects); what follows each
+write (index, cached pages, extraction, announcement) is publications.changes."""
 
 from __future__ import annotations
 
-import datetime
 import hashlib
-import logging
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import partial
 from typing import IO
 
-from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from config.celery import app as celery_app
-from publications.extraction.services import extraction_request
+from publications.changes import catalogue_changed, public_catalogue_changed
 from publications.models import (
     Author,
     Publication,
@@ -30,15 +26,14 @@ from publications.models import (
     Topic,
     site_today,
 )
-from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import check_pdf_header
-from search.index.writes import index_publication, index_publications, remove_publication
+from publications.totals import total_index_count, total_index_invalidate
 
-TOTAL_INDEX_KEY = "publications:total-index:{date}"
-# By name: publications never imports the newsletter, which reads what became public.
-ANNOUNCE_TASK = "newsletter.tasks.announce_new_publications"
+__all__ = ["public_catalogue_changed", "total_index_count", "total_index_invalidate"]
 
-logger = logging.getLogger(__name__)
+# Written by every save: the status, visibility and first-public stamp the release rules set.
+RELEASE_FIELDS = ("status", "visible_from", "first_published_at", "publish_batch", "updated_at")
+PDF_FIELDS = ("pdf", "pdf_size", "pdf_sha256", "page_count")
 
 
 def file_digest(stream: IO[bytes]) -> tuple[int, str]:
@@ -122,40 +117,43 @@ def publication_save(
     old_slug: str = "",
     pdf: File | None = None,
     remove_pdf: bool = False,
+    batch: uuid.UUID | None = None,
+    update_fields: Collection[str] | None = None,
 ) -> Publication:
-    """Save an edited publication: status from its date, first-public stamp, PDF, old slug."""
+    """Save an edited publication (the admin's save and the importer's): status and visibility
+    from its date, first-public stamp (in `batch`), PDF, old slug, then what follows a change.
+    `update_fields`: save only these (and what the release rules and the PDF set)."""
     with transaction.atomic():
-        publication.status = _status_for_date(publication.status, publication.publication_date)
+        visible_before = publication.visible_from
+        publication.refresh_release()
         was_public = publication.first_published_at is not None
-        publication.mark_public()
-        if not was_public and publication.first_published_at is not None:
-            publications_announce_on_commit()
+        publication.mark_public(batch)
         if remove_pdf:
             publication_remove_pdf(publication=publication)
         if pdf is not None:
             publication_attach_pdf(publication=publication, file=pdf, name=pdf.name)
-        publication.save()
+        if update_fields is None:
+            publication.save()
+        else:
+            files = PDF_FIELDS if pdf is not None or remove_pdf else ()
+            publication.save(update_fields=sorted({*update_fields, *RELEASE_FIELDS, *files}))
         publication_record_slug_change(publication=publication, old_slug=old_slug)
-        # A no-op unless the PDF is new, replaced or removed.
-        extraction_request(publication=publication)
-        index_publication(publication.pk)
-        transaction.on_commit(public_catalogue_changed)
+        catalogue_changed(
+            ids=[publication.pk],
+            text_changed=True,
+            visibility_changed=publication.visible_from != visible_before,
+            released=not was_public and publication.first_published_at is not None,
+            extract=True,  # a no-op unless the PDF is new, replaced or removed
+        )
     return publication
-
-
-def _status_for_date(status: str, date: datetime.date) -> str:
-    # Staff pick "public or not"; the date decides which public status: a future one waits
-    # (the publish-due task flips it), a past one is simply published.
-    if status == Status.DRAFT:
-        return status
-    return Status.SCHEDULED if date > site_today() else Status.PUBLISHED
 
 
 def publications_publish(*, publications: QuerySet[Publication]) -> int:
     """Publish now, or schedule for their date when it lies ahead; return how many changed."""
     today = site_today()
     batch = uuid.uuid4()  # Published together, announced together.
-    changed = released = 0
+    changed: list[int] = []
+    released = False
     with transaction.atomic():
         for publication in (
             _by_pk(publications).select_for_update().exclude(status=Status.PUBLISHED)
@@ -164,32 +162,13 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
             if is_future and publication.status == Status.SCHEDULED:
                 continue
             publication.status = Status.SCHEDULED if is_future else Status.PUBLISHED
+            publication.refresh_release()
             publication.mark_public(batch)
-            publication.save(
-                update_fields=["status", "first_published_at", "publish_batch", "updated_at"]
-            )
-            index_publication(publication.pk)
-            changed += 1
-            released += not is_future
-        transaction.on_commit(public_catalogue_changed)
-        if released:
-            publications_announce_on_commit()
-    return changed
-
-
-def publications_announce_on_commit() -> None:
-    """Once this commits, have the newsletter announce what became public (its periodic run
-    catches anything this misses, such as a broker that is down)."""
-    transaction.on_commit(_send_announce_task)
-
-
-def _send_announce_task() -> None:
-    try:
-        celery_app.send_task(ANNOUNCE_TASK)
-    except (OperationalError, OSError):
-        logger.warning(
-            "Could not queue the announcement task; the periodic run will.", exc_info=True
-        )
+            publication.save(update_fields=list(RELEASE_FIELDS))
+            changed.append(publication.pk)
+            released |= not is_future
+        catalogue_changed(ids=changed, visibility_changed=True, released=released)
+    return len(changed)
 
 
 def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
@@ -197,10 +176,11 @@ def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
     with transaction.atomic():
         ids = list(_by_pk(publications).exclude(status=Status.DRAFT).values_list("pk", flat=True))
         changed = Publication.objects.filter(pk__in=ids).update(
-            status=Status.DRAFT, updated_at=timezone.now()
+            status=Status.DRAFT,
+            visible_from=None,
+            updated_at=timezone.now(),
         )
-        index_publications(ids)
-        transaction.on_commit(public_catalogue_changed)
+        catalogue_changed(ids=ids, visibility_changed=True)
     return changed
 
 
@@ -215,60 +195,33 @@ def publications_publish_due() -> int:
     return publications_publish(publications=Publication.objects.due())
 
 
-def total_index_count() -> int:
-    """How many publications the public can see, cached per day and cleared on every change."""
-    key = TOTAL_INDEX_KEY.format(date=site_today().isoformat())
-    return cache.get_or_set(
-        key, lambda: Publication.objects.published().count(), timeout=_cache_seconds()
-    )
-
-
-def total_index_invalidate() -> None:
-    cache.delete(TOTAL_INDEX_KEY.format(date=site_today().isoformat()))
-
-
-def public_catalogue_changed() -> None:
-    """What readers see changed (run after commit): recount the Total Index, replace every
-    cached page."""
-    total_index_invalidate()
-    page_cache_invalidate()
-
-
-def _cache_seconds() -> int:
-    from django.conf import settings
-
-    return settings.TOTAL_INDEX_CACHE_SECONDS
-
-
 def catalogue_entry_save(*, entry: Author | Topic | Series, old_name: str) -> None:
     """Save an author, topic or series; a new name re-indexes its publications in a task after
     commit, and cached pages are replaced."""
     with transaction.atomic():
         entry.save()
-        transaction.on_commit(page_cache_invalidate)
-        if old_name and old_name != entry.name:
-            ids = list(entry.publications.values_list("pk", flat=True))
-            if ids:
-                transaction.on_commit(partial(_reindex_later, ids))
-
-
-def _reindex_later(ids: list[int]) -> None:
-    from publications.tasks import reindex_publications
-
-    reindex_publications.delay(ids)
+        renamed = bool(old_name) and old_name != entry.name
+        ids = list(entry.publications.values_list("pk", flat=True)) if renamed else []
+        catalogue_changed(ids=ids, text_changed=renamed, later=True)
 
 
 def publication_reindex(*, publication: Publication) -> None:
     """Update the publication's search documents (after its byline or topics changed)."""
-    index_publication(publication.pk)
-    transaction.on_commit(page_cache_invalidate)
+    catalogue_changed(ids=[publication.pk], text_changed=True)
+
+
+def publications_reindex(*, publication_ids: Sequence[int]) -> int:
+    """Update these publications' search documents and pages (a name they show changed)."""
+    with transaction.atomic():
+        catalogue_changed(ids=publication_ids, text_changed=True)
+    return len(publication_ids)
 
 
 def catalogue_entries_delete(*, entries: QuerySet) -> None:
     """Delete authors, topics or series; the pages that named them are replaced on commit."""
     with transaction.atomic():
         entries.delete()
-        transaction.on_commit(page_cache_invalidate)
+        catalogue_changed()
 
 
 def publications_delete(*, publications: QuerySet[Publication]) -> int:
@@ -276,11 +229,10 @@ def publications_delete(*, publications: QuerySet[Publication]) -> int:
     true) and their files once the deletion commits."""
     with transaction.atomic():
         doomed = list(_by_pk(publications))
+        catalogue_changed(ids=[p.pk for p in doomed], removed=True)
         for publication in doomed:
-            remove_publication(publication.pk)
             for field in (publication.pdf, publication.cover_image):
                 if field:
                     transaction.on_commit(partial(field.storage.delete, field.name))
         Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
-        transaction.on_commit(public_catalogue_changed)
     return len(doomed)

@@ -4,13 +4,11 @@ from celery import shared_task
 
 from publications import services
 from publications.extraction import services as extraction
-from publications.page_cache import page_cache_invalidate
-from search.index.writes import index_publications
 
 
 @shared_task
 def publish_due_publications() -> int:
-    """Flip scheduled publications whose date has come to published."""
+    """Mark scheduled publications now visible as published (and so announce them)."""
     return services.publications_publish_due()
 
 
@@ -31,6 +29,4 @@ def sweep_extractions() -> int:
 @shared_task
 def reindex_publications(publication_ids: list[int]) -> int:
     """Update the search documents of these publications (an author or topic was renamed)."""
-    index_publications(publication_ids)
-    page_cache_invalidate()  # search pages rank by the new name now
-    return len(publication_ids)
+    return services.publications_reindex(publication_ids=publication_ids)

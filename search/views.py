@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from config.ratelimit import Rate, rate_limited
+from core.ratelimit import Rate, rate_limited
 from publications.context_processors import total_index
 from publications.page_cache import page_slot
 from search import engine

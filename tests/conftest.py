@@ -129,6 +129,10 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+    # Each test configures the cache afresh, which opens a new connection pool: closed here, or
+    # every test leaves a socket open and a full run passes select()'s 1,024 descriptors.
+    for pool in getattr(getattr(cache, "_cache", None), "_pools", {}).values():
+        pool.disconnect()
 
 
 @pytest.fixture(autouse=True)

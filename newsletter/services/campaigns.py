@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from newsletter import queue
 from newsletter.models import (
     Campaign,
     CampaignKind,
@@ -114,7 +115,7 @@ def campaign_queue(*, campaign: Campaign) -> int:
         locked.status = CampaignStatus.SENDING
         locked.queued_at = timezone.now()
         locked.save(update_fields=["recipients", "status", "queued_at"])
-        transaction.on_commit(partial(_send_task, campaign.pk))
+        transaction.on_commit(partial(queue.send_campaign, campaign.pk))
     campaign.refresh_from_db()
     return locked.recipients
 
@@ -141,17 +142,9 @@ def campaign_audience(*, campaign: Campaign):
     return Subscriber.objects.receiving().interested_in(topic_ids)
 
 
-def _send_task(campaign_id: int, countdown: int | None = None) -> None:
-    from newsletter.tasks import send_campaign
-
-    send_campaign.apply_async((campaign_id,), countdown=countdown)
-
-
 def campaign_send_test_request(*, campaign: Campaign, email: str) -> None:
     """Queue a test of the campaign (every publication in it) to one address, after commit."""
-    from newsletter.tasks import send_campaign_test
-
-    transaction.on_commit(partial(send_campaign_test.delay, campaign.pk, email))
+    transaction.on_commit(partial(queue.send_campaign_test, campaign.pk, email))
 
 
 def campaigns_sweep() -> int:
@@ -161,7 +154,7 @@ def campaigns_sweep() -> int:
         if not campaign.deliveries.open().exists():
             campaign_finish(campaign=campaign)
         elif campaign.deliveries.claimable().exists():
-            _send_task(campaign.pk)
+            queue.send_campaign(campaign.pk)
             queued += 1
     return queued
 

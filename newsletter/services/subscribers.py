@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter import queue
 from newsletter.emails import absolute_url, build_email
 from newsletter.models import (
     ConsentRecord,
@@ -78,7 +79,7 @@ def subscriber_signup(
             form_version=form_version,
             topics=[topic.name for topic in topics],
         )
-        transaction.on_commit(partial(_queue_confirmation, subscriber.pk))
+        transaction.on_commit(partial(queue.send_confirmation, subscriber.pk))
     return True
 
 
@@ -94,12 +95,6 @@ def _suppressed(address: str, *, keep_for: Sequence[str]) -> bool:
     return SuppressedAddress.objects.filter(
         address_sha256=address_hash(address), reason__in=keep_for
     ).exists()
-
-
-def _queue_confirmation(subscriber_id: int) -> None:
-    from newsletter.tasks import send_confirmation
-
-    send_confirmation.delay(subscriber_id)
 
 
 def subscriber_send_confirmation(*, subscriber_id: int) -> bool:

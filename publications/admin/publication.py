@@ -23,7 +23,7 @@ from publications.admin.extraction import (
     render_extraction,
 )
 from publications.admin.filters import YearFilter
-from publications.extraction.services import extraction_request
+from publications.extraction.requests import extraction_request
 from publications.forms import PublicationAdminForm
 from publications.models import Publication, PublicationAuthor, Status
 

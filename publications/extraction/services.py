@@ -20,7 +20,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from publications import queue
+from publications.changes import catalogue_changed
 from publications.extraction import engines
+from publications.extraction.requests import extraction_request, replace_pages
 from publications.extraction.sandbox import ChildFailed, Limits, run_limited
 from publications.extraction.text import has_text_layer, looks_garbled
 from publications.models import (
@@ -29,11 +32,10 @@ from publications.models import (
     ExtractionReason,
     ExtractionStatus,
     Publication,
-    PublicationPage,
 )
-from publications.page_cache import page_cache_invalidate
 from publications.pdf_files import PDF_MAGIC
-from search.index.writes import index_publication
+
+__all__ = ["extraction_request"]  # requested through publications.changes; here for callers
 
 logger = logging.getLogger(__name__)
 
@@ -56,46 +58,6 @@ def lease_length(pages: int | None = None) -> timedelta:
 def longest_run_seconds() -> float:
     """What one extraction may take at most: the lease of a file of the most pages allowed."""
     return lease_length(settings.EXTRACTION_MAX_PAGES).total_seconds()
-
-
-def extraction_request(*, publication: Publication, force: bool = False) -> bool:
-    """Record that the publication's current PDF needs extracting and queue it after commit.
-
-    False when there is nothing to do: no PDF, this file's text is already stored, or this file is
-    already queued. `force` extracts again a file that was extracted.
-    """
-    if not publication.pdf_sha256:
-        # Pages came from the removed PDF only if it had an extraction (imported text has none).
-        removed, _ = Extraction.objects.filter(publication=publication).delete()
-        if removed:
-            _replace_pages(publication.pk, None)
-        return False
-    sha256 = publication.pdf_sha256
-    current = Extraction.objects.filter(publication=publication).first()
-    if current and current.sha256 == sha256 and not force:
-        already_done = current.status == ExtractionStatus.DONE
-        if already_done or current.status in (ExtractionStatus.PENDING, ExtractionStatus.RUNNING):
-            return False
-    Extraction.objects.update_or_create(
-        publication=publication,
-        defaults={
-            "sha256": sha256,
-            "status": ExtractionStatus.PENDING,
-            "reason": "",
-            "detail": "",
-            "attempts": 0,
-            "lease_until": None,
-            "queued_at": timezone.now(),
-        },
-    )
-    transaction.on_commit(partial(_send, publication.pk, sha256))
-    return True
-
-
-def _send(publication_id: int, sha256: str) -> None:
-    from publications.tasks import extract_pdf
-
-    extract_pdf.delay(publication_id, sha256)
 
 
 def extraction_claim(*, publication_id: int, sha256: str) -> Extraction | None:
@@ -232,17 +194,9 @@ def extraction_fail(
 
 def _replace_pages(publication_id: int, pages: list[str] | None) -> bool:
     """Store the pages and index them; True when the index had to cut the text."""
-    PublicationPage.objects.filter(publication_id=publication_id).delete()
-    PublicationPage.objects.bulk_create(
-        PublicationPage(publication_id=publication_id, number=number, text=text)
-        for number, text in enumerate(pages or [], start=1)
-    )
-    Publication.objects.filter(pk=publication_id).update(
-        page_count=len(pages) if pages is not None else None
-    )
+    replace_pages(publication_id, pages)
     # The page count shows on the publication page, the text in search results.
-    transaction.on_commit(page_cache_invalidate)
-    return index_publication(publication_id)
+    return publication_id in catalogue_changed(ids=[publication_id], text_changed=True)
 
 
 def extraction_release(*, extraction: Extraction, detail: str) -> None:
@@ -256,7 +210,9 @@ def extraction_release(*, extraction: Extraction, detail: str) -> None:
             detail=detail,
             queued_at=timezone.now(),
         )
-        transaction.on_commit(partial(_send, extraction.publication_id, extraction.sha256))
+        transaction.on_commit(
+            partial(queue.extract_pdf, extraction.publication_id, extraction.sha256)
+        )
 
 
 def extraction_sweep() -> int:
@@ -277,7 +233,7 @@ def extraction_sweep() -> int:
             queued_at=now
         )
         if touched:
-            _send(publication_id, sha256)
+            queue.extract_pdf(publication_id, sha256)
             queued += 1
     return queued
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from publications.importing.apply import Outcome, import_row
 from publications.importing.files import ImportFileError, count_lines, read_lines, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError, parse_row
-from search.index.writes import Batched
 
 __all__ = [
     "ImportFileError",
@@ -60,13 +59,10 @@ def import_line(
     batch: uuid.UUID,
     notify: bool,
     report: ImportReport,
-    indexing: Batched | None = None,
 ) -> None:
     """Parse and apply one line, recording its outcome or the reason it was skipped."""
     try:
         row = parse_row(text=text, line=line)
-        report.add(
-            import_row(row=row, pdf_dir=pdf_dir, batch=batch, notify=notify, indexing=indexing)
-        )
+        report.add(import_row(row=row, pdf_dir=pdf_dir, batch=batch, notify=notify))
     except RowError as exc:
         report.skip(line, str(exc))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 import uuid
 from collections.abc import Callable, Sequence
@@ -10,17 +9,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.core.files import File
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from publications import services
-from publications.extraction.services import extraction_request
+from publications import changes, services
+from publications.extraction.requests import extraction_request
 from publications.importing.files import resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
-from publications.models import Author, Publication, PublicationPage, Status, Topic, site_today
-from search.index.writes import Batched, index_publication
+from publications.models import Author, Publication, PublicationPage, Status, Topic
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
@@ -29,6 +27,7 @@ TRACKED_FIELDS = (
     "publication_date",
     "type",
     "status",
+    "visible_from",
     "announce",
     "first_published_at",
     "publish_batch",
@@ -45,61 +44,45 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-def import_row(
-    *,
-    row: ImportRow,
-    pdf_dir: Path,
-    batch: uuid.UUID,
-    notify: bool,
-    indexing: Batched | None = None,
-) -> Outcome:
+def import_row(*, row: ImportRow, pdf_dir: Path, batch: uuid.UUID, notify: bool) -> Outcome:
     """Create or update the publication a row describes; RowError when it cannot be applied.
-    Its search documents are written in its transaction, or with `indexing` in that batch's."""
+    One step of the import's bulk change (publications.changes): its own transaction, its
+    search documents written with the next batch once it has committed."""
     pdf_path = resolve_pdf(pdf_dir=pdf_dir, relative=row.pdf) if row.pdf else None
     try:
-        with transaction.atomic():
-            outcome, touched = _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
-            if touched and indexing is None:
-                index_publication(touched)
+        with changes.step():
+            return _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
     except (IntegrityError, DataError) as exc:
         # Validation should leave nothing for the database to refuse; if it does (a concurrent
         # import creating the same author, say), this row is skipped and the next one goes on.
         raise RowError(f"the database refused it: {str(exc).splitlines()[0]}") from exc
-    if touched and indexing is not None:
-        indexing.add(touched)
-    return outcome
 
 
-def _apply(
-    *, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool
-) -> tuple[Outcome, int | None]:
-    """The row applied; its outcome, and the publication's id when the index must follow."""
+def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool) -> Outcome:
+    """The row applied through the save service the admin uses, only when something differs."""
     publication = _find_or_new(row)
     created = publication.pk is None
     authors, authors_changed = _resolve_all(row.authors, _author)
     topics, topics_changed = _resolve_all(row.topics, _topic)
     before = _snapshot(publication)
     _assign(publication, row=row, created=created, batch=batch, notify=notify)
-    if created:
-        publication.save()
-        services.publication_record_slug_change(publication=publication, old_slug="")
+    if created:  # saved first: the byline and topics need its key
+        services.publication_save(publication=publication, batch=batch)
     links_changed = _set_links(publication, authors=authors, topics=topics, text=row.text)
     new_pdf = pdf_path is not None and _attach_pdf(publication, pdf_path)
     changed = [name for name in TRACKED_FIELDS if getattr(publication, name) != before[name]]
     touched = created or bool(changed) or links_changed or new_pdf
     if new_pdf or (touched and not created):
-        fields = {*changed, *(PDF_FIELDS if new_pdf else ()), "updated_at"}
-        publication.save(update_fields=sorted(fields))
-    if touched:
-        transaction.on_commit(services.public_catalogue_changed)
-    # Queues (on commit) extraction of a new file, or of one never extracted; else a no-op.
-    extraction_request(publication=publication)
-    indexed = publication.pk if touched else None
+        fields = {*changed, *(PDF_FIELDS if new_pdf else ())}
+        services.publication_save(publication=publication, batch=batch, update_fields=fields)
+    else:
+        # Extraction of a file never extracted (an earlier run stopped); else a no-op.
+        extraction_request(publication=publication)
     if created:
-        return Outcome.CREATED, indexed
+        return Outcome.CREATED
     if touched or authors_changed or topics_changed:
-        return Outcome.UPDATED, indexed
-    return Outcome.UNCHANGED, indexed
+        return Outcome.UPDATED
+    return Outcome.UNCHANGED
 
 
 def _find_or_new(row: ImportRow) -> Publication:
@@ -123,7 +106,9 @@ def _assign(
     publication.publication_date = row.published
     was_draft = created or publication.status == Status.DRAFT
     never_public = publication.first_published_at is None
-    publication.status = _status_for(row, today=site_today())
+    # Asked for public or not; the release rules pick published or scheduled from the date.
+    publication.status = Status.DRAFT if row.draft else Status.PUBLISHED
+    publication.refresh_release()
     publication.mark_public(batch)
     # The import emails nobody unless --notify: whatever it creates, publishes or schedules for
     # the first time is announced only then. Something public before keeps its announcement state.
@@ -134,12 +119,6 @@ def _assign(
         publication.announce = notify
     if row.text is not None:
         publication.page_count = None
-
-
-def _status_for(row: ImportRow, *, today: datetime.date) -> str:
-    if row.draft:
-        return Status.DRAFT
-    return Status.SCHEDULED if row.published > today else Status.PUBLISHED
 
 
 def _set_links(

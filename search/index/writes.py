@@ -1,5 +1,6 @@
-"""Keeping the index current. `index_publication` is the one function publications/ calls, inside
-its own transaction, whenever a publication's text, metadata or status changes."""
+"""Keeping the index current: the one way into the index. search/receivers.py calls these in the
+catalogue writer's transaction whenever a publication's text, metadata or visibility changes
+(publications.changes); an import batches them (`Batched`); a rebuild writes everything anew."""
 
 from __future__ import annotations
 

@@ -71,7 +71,9 @@ def test_what_is_public_today_does_not_depend_on_the_staff_members_zone(settings
         mock.patch("django.utils.timezone.now", return_value=evening),
         timezone.override("Pacific/Kiritimati"),
     ):
+        tomorrow.refresh_release()  # as a staff save in that zone would
         assert not tomorrow.is_public
+    assert tomorrow.visible_from == datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC)
 
 
 @pytest.mark.django_db

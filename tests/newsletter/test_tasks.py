@@ -1,9 +1,13 @@
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 
 from config.celery import app
-from newsletter import tasks
+from newsletter import queue, tasks
+from publications import signals
 
+ANNOUNCE = "newsletter.tasks.announce_new_publications"
 TASKS = [
     tasks.announce_new_publications,
     tasks.send_campaign,
@@ -19,11 +23,16 @@ def test_every_newsletter_task_goes_to_the_email_queue(task):
     assert app.amqp.router.route({}, task.name, args=(), kwargs={})["queue"].name == "email"
 
 
-def test_the_task_publications_send_by_name_exists_and_is_routed_to_email():
-    from publications.services import ANNOUNCE_TASK
+def test_a_release_the_catalogue_signals_queues_the_announcement(monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        queue, "task", lambda name: SimpleNamespace(delay=lambda: sent.append(name))
+    )
 
-    assert tasks.announce_new_publications.name == ANNOUNCE_TASK
-    assert app.amqp.router.route({}, ANNOUNCE_TASK, args=(), kwargs={})["queue"].name == "email"
+    signals.publications_released.send(sender=None)
+
+    assert sent == [ANNOUNCE]
+    assert tasks.announce_new_publications.name == ANNOUNCE
 
 
 def test_beat_announces_sweeps_and_purges_periodically():

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from publications import queue
 from publications.extraction import services as extraction
 from publications.models import Extraction, ExtractionStatus
 from tests import hostile_pdfs
@@ -64,7 +65,7 @@ def test_reextract_action_queues_the_selected_pdfs_again(
 
     statuses = set(Extraction.objects.values_list("status", flat=True))
     assert statuses == {ExtractionStatus.PENDING}
-    assert len([c for c in callbacks if getattr(c, "func", None) is extraction._send]) == 2
+    assert len([c for c in callbacks if getattr(c, "func", None) is queue.extract_pdf]) == 2
 
 
 def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, with_pdf):

@@ -127,6 +127,8 @@ def test_a_scheduled_item_shows_when_its_date_comes_with_no_write(client, monkey
 
     due = catalogue.future.publication_date
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: due)
+    # The clock reaches the start of that day in the site's zone: visible_from has come.
+    monkeypatch.setattr(timezone, "now", lambda: catalogue.future.visible_from)
 
     assert catalogue.future.status == Status.SCHEDULED
     assert "Future scheduled" in html(client, url)

@@ -26,7 +26,7 @@ def build_large_corpus() -> dict:
     vocabulary = synthetic_vocabulary(rng, 2_000)
     text = ZipfText(rng, vocabulary)
     broad, narrow = TopicFactory(name="Broad"), TopicFactory(name="Narrow")
-    publications = Publication.objects.bulk_create(
+    publications = [
         Publication(
             title=" ".join(text.words(rng.randint(3, 6))),
             slug=f"large-{n}",
@@ -36,7 +36,10 @@ def build_large_corpus() -> dict:
             publication_date=datetime.date(2000 + rng.randrange(25), rng.randint(1, 12), 1),
         )
         for n in range(LARGE)
-    )
+    ]
+    for publication in publications:
+        publication.refresh_release()  # visible_from, as the services set it
+    publications = Publication.objects.bulk_create(publications)
     links = Publication.topics.through
     links.objects.bulk_create(
         [links(publication=p, topic=broad) for p in publications if rng.random() < 0.8]

@@ -48,8 +48,7 @@ from typing import NoReturn
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from publications import importing, services
-from search.index.writes import Batched
+from publications import changes, importing
 
 PLAIN_EVERY_ROWS = 100
 PLAIN_EVERY_SECONDS = 5.0
@@ -81,11 +80,10 @@ class Command(BaseCommand):
         report = importing.ImportReport()
         batch = uuid.uuid4()  # Everything one run makes public is announced as one digest.
         progress = self._progress(total, quiet=quiet or verbosity == 0)
-        # The rows' search documents are written a batch at a time; at the end the statistics
-        # are made exact and the ranking blocks current, so search ranks right at once.
-        indexing = Batched()
-        indexing.catch_up()
-        try:
+        # One bulk change: the rows' search documents are written a batch at a time, and at the
+        # end the index is made exact (search ranks right at once) and, with --notify, the whole
+        # run is announced as one digest.
+        with changes.bulk(announce=notify):
             for line, text in importing.read_lines(file):
                 importing.import_line(
                     text=text,
@@ -94,14 +92,9 @@ class Command(BaseCommand):
                     batch=batch,
                     notify=notify,
                     report=report,
-                    indexing=indexing,
                 )
                 progress.update(line, report)
-        finally:
-            indexing.finish()
         progress.close()
-        if notify:
-            services.publications_announce_on_commit()  # the whole run as one digest, now
         self._report(file, report)
         if report.skipped:
             sys.exit(1)

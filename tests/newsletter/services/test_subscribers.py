@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from newsletter import queue
 from newsletter.models import (
     ConsentRecord,
     Delivery,
@@ -37,7 +38,7 @@ def sign_up(email, topics=()):
 @pytest.fixture
 def queued(monkeypatch):
     ids = []
-    monkeypatch.setattr(services, "_queue_confirmation", ids.append)
+    monkeypatch.setattr(queue, "send_confirmation", ids.append)
     return ids
 
 

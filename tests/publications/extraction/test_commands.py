@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from publications.extraction import services as extraction
+from publications import queue
 from publications.models import Extraction, ExtractionStatus
 from tests import hostile_pdfs
 from tests.pdfs import make_pdf
@@ -65,7 +65,7 @@ def test_extract_pdfs_queue_leaves_the_work_to_the_workers(
 
     assert "1 queued" in output
     assert Extraction.objects.get(pk=publication.pk).status == ExtractionStatus.PENDING
-    assert any(getattr(c, "func", None) is extraction._send for c in callbacks)
+    assert any(getattr(c, "func", None) is queue.extract_pdf for c in callbacks)
 
 
 def test_extraction_status_json_lists_each_pdf_with_its_state(with_pdf):

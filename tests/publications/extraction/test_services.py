@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from publications import services
+from publications import queue, services
 from publications.extraction import engines
 from publications.extraction import services as extraction
 from publications.models import Extraction, ExtractionStatus
@@ -273,13 +273,13 @@ def test_the_sweep_requeues_stale_pending_and_expired_running_rows(with_pdf, set
     )
 
     sent = []
-    original = extraction._send
-    extraction._send = lambda pk, sha: sent.append(pk)
+    original = queue.extract_pdf
+    queue.extract_pdf = lambda pk, sha: sent.append(pk)
     try:
         assert extraction.extraction_sweep() == 2
         assert extraction.extraction_sweep() == 0  # each is sent once, then given time
     finally:
-        extraction._send = original
+        queue.extract_pdf = original
 
     assert sorted(sent) == sorted([stale.pk, expired.pk])
 
@@ -304,8 +304,8 @@ def test_saving_a_publication_with_a_new_pdf_queues_its_extraction_on_commit(
         services.publication_save(publication=publication)
 
     assert Extraction.objects.get(pk=publication.pk).status == ExtractionStatus.PENDING
-    assert any(getattr(c, "func", None) is extraction._send for c in callbacks)
-    assert not any(getattr(c, "func", None) is extraction._send for c in again)
+    assert any(getattr(c, "func", None) is queue.extract_pdf for c in callbacks)
+    assert not any(getattr(c, "func", None) is queue.extract_pdf for c in again)
 
 
 def test_imported_text_without_a_pdf_is_kept_when_saving(with_pdf):

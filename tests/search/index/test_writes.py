@@ -235,6 +235,7 @@ def test_a_scheduled_publication_is_hidden_until_its_date(monkeypatch):
     monkeypatch.setattr(
         timezone, "localdate", lambda *args, **kwargs: today + datetime.timedelta(1)
     )
+    monkeypatch.setattr(timezone, "now", lambda: scheduled.visible_from)  # its midnight came
 
     assert sorted(titles("lighthouse")) == ["Lighthouse futures", "Lighthouse history"]
     assert run("lighthouse").count == 2

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
-from config import ratelimit
-from config.ratelimit import Rate, client_ip, limit_exceeded
+from core import ratelimit
+from core.ratelimit import Rate, client_ip, limit_exceeded
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,16 @@
+"""Queuing the catalogue's tasks. Services call these and never import publications.tasks, which
+imports the services: the task is looked up by name in the Celery app."""
+
+from __future__ import annotations
+
+from core.queueing import task
+
+
+def extract_pdf(publication_id: int, sha256: str) -> None:
+    """Have a worker extract this file's text."""
+    task("publications.tasks.extract_pdf").delay(publication_id, sha256)
+
+
+def reindex_publications(publication_ids: list[int]) -> None:
+    """Have a worker bring these publications' search documents up to date."""
+    task("publications.tasks.reindex_publications").delay(publication_ids)
