@@ -58,17 +58,14 @@ def public_q(prefix: str = "") -> Q:
 
 def released_sql(alias: str) -> str:
     """PublicationQuerySet.released() as SQL over a row aliased `alias` that holds a
-    publication's status (the publication's own, or a copy the search index keeps). On a
-    publication itself this is `visible_from IS NOT NULL`; search still reads its own copy."""
-    statuses = ", ".join(f"'{status.value}'" for status in RELEASED_STATUSES)
-    return f"{alias}.status IN ({statuses})"
+    `visible_from` (the publication's own, or the copy the search index keeps)."""
+    return f"{alias}.visible_from IS NOT NULL"
 
 
-def public_sql(alias: str, date: str | None = None) -> list[str]:
-    """public_q() as SQL conditions over a row aliased `alias` holding a publication's status and
-    date; today is the parameter `today` (site_today()). `date`: the date as the caller must
-    write it, when not the plain column."""
-    return [released_sql(alias), f"{date or alias + '.publication_date'} <= %(today)s"]
+def public_sql(alias: str) -> str:
+    """public_q() as SQL over a row aliased `alias` that holds a `visible_from`; now is the
+    parameter `now` (timezone.now(), the one clock of public_q and is_public)."""
+    return f"{alias}.visible_from <= %(now)s"
 
 
 class TopicQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publications.models import Author, Publication, Topic, site_today
+from publications.models import Author, Publication, Topic
 from search.filters import Condition, Filters, by_date, capped_count, document_condition
 from search.index import statistics
 from search.query import ParsedQuery, parse
@@ -123,7 +123,7 @@ def _word_hits(
         filters,
         tuning,
         plain=plain,
-        today=site_today(),
+        now=condition.params["now"],
         listed=listed,
     )
     if request.sort == "relevance":

@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connections
+from django.utils import timezone
 
-from publications.models import public_sql, site_today
+from publications.models import public_sql
 from search.index.vectors import CONFIG
 from search.replica import search_db
 
@@ -102,12 +103,10 @@ def by_date(condition: Condition, k: int, *, newest: bool) -> list[tuple[int, No
 def document_condition(
     filters: Filters, phrases: list[str] | tuple[str, ...] = (), excluded: list[str] | tuple = ()
 ) -> Condition:
-    """Visible to the public, within the filters, and meeting the query's constraints."""
+    """Visible to the public now, within the filters, and meeting the query's constraints. The
+    condition's parameter `now` is the request's one clock."""
     date = _date_column(filters)
-    condition = Condition(
-        public_sql("d", date),
-        {"today": site_today()},
-    )
+    condition = Condition([public_sql("d")], {"now": timezone.now()})
     if filters.impossible:
         condition.sql.append("FALSE")
     if filters.topic_ids:

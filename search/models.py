@@ -27,7 +27,8 @@ class SearchDocument(models.Model):
         expression=document_vector(), output_field=SearchVectorField(), db_persist=True
     )
     # Copies for filtering and faceting without joins (a generated column cannot read them).
-    status = models.CharField(max_length=16)
+    # visible_from: when the public may see it (publications' one visibility rule; null never).
+    visible_from = models.DateTimeField(null=True)
     publication_date = models.DateField()
     type = models.CharField(max_length=32)
     topic_ids = ArrayField(models.IntegerField(), default=list)
@@ -67,7 +68,7 @@ class SearchFilterRow(models.Model):
         related_name="filter_row",
         db_column="publication_id",
     )
-    status = models.CharField(max_length=16)
+    visible_from = models.DateTimeField(null=True)
     publication_date = models.DateField()
     type = models.CharField(max_length=32)
     topic_ids = ArrayField(models.IntegerField(), default=list)
@@ -83,6 +84,8 @@ class SearchFilterRow(models.Model):
             GinIndex(fields=["topic_ids"], name="search_filter_topics_gin"),
             GinIndex(fields=["author_ids"], name="search_filter_authors_gin"),
             models.Index(fields=["-publication_date"], name="search_filter_date_idx"),
+            # The few documents not visible yet (scheduled), set aside before ranking.
+            models.Index(fields=["visible_from"], name="search_filter_visible_idx"),
         ]
 
     def __str__(self):

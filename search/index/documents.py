@@ -20,7 +20,7 @@ DOCUMENTS_SQL = f"""
                concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, '')) AS title,
                coalesce(a.names, '') AS authors_text, coalesce(t.names, '') AS topics_text,
                p.abstract, coalesce(b.page_cut, FALSE) AS truncated,
-               p.status, p.publication_date, p.type, coalesce(t.ids, '{{}}') AS topic_ids,
+               p.visible_from, p.publication_date, p.type, coalesce(t.ids, '{{}}') AS topic_ids,
                coalesce(a.ids, '{{}}') AS author_ids
           FROM publications_publication p
           LEFT JOIN LATERAL (
@@ -44,7 +44,7 @@ DOCUMENTS_SQL = f"""
     updated AS (
         UPDATE search_searchdocument d SET
                title = s.title, authors_text = s.authors_text, topics_text = s.topics_text,
-               abstract = s.abstract, truncated = s.truncated, status = s.status,
+               abstract = s.abstract, truncated = s.truncated, visible_from = s.visible_from,
                publication_date = s.publication_date, type = s.type, topic_ids = s.topic_ids,
                author_ids = s.author_ids, indexed_at = now()
           FROM source s
@@ -53,11 +53,11 @@ DOCUMENTS_SQL = f"""
     ),
     inserted AS (
         INSERT INTO search_searchdocument (
-            publication_id, title, authors_text, topics_text, abstract, truncated, status,
+            publication_id, title, authors_text, topics_text, abstract, truncated, visible_from,
             publication_date, type, topic_ids, author_ids, length_a, length_b, length_c,
             indexed_at)
         SELECT publication_id, title, authors_text, topics_text, abstract, truncated,
-               status, publication_date, type, topic_ids, author_ids, 0, 0, 0, now()
+               visible_from, publication_date, type, topic_ids, author_ids, 0, 0, 0, now()
           FROM source s
          WHERE NOT EXISTS (SELECT 1 FROM search_searchdocument d
                             WHERE d.publication_id = s.publication_id)
@@ -71,14 +71,14 @@ DOCUMENTS_SQL = f"""
 # The documents' filter columns copied to their narrow rows (models.SearchFilterRow).
 FILTER_ROWS_SQL = """
     INSERT INTO search_searchfilterrow AS f (
-        publication_id, status, publication_date, type, topic_ids, author_ids, length_a,
+        publication_id, visible_from, publication_date, type, topic_ids, author_ids, length_a,
         length_b, length_c)
-    SELECT d.publication_id, d.status, d.publication_date, d.type, d.topic_ids, d.author_ids,
+    SELECT d.publication_id, d.visible_from, d.publication_date, d.type, d.topic_ids, d.author_ids,
            d.length_a, d.length_b, d.length_c
       FROM search_searchdocument d
      WHERE d.publication_id = ANY(%(ids)s)
         ON CONFLICT (publication_id) DO UPDATE
-       SET status = excluded.status, publication_date = excluded.publication_date,
+       SET visible_from = excluded.visible_from, publication_date = excluded.publication_date,
            type = excluded.type, topic_ids = excluded.topic_ids, author_ids = excluded.author_ids
 """
 

@@ -23,10 +23,10 @@ READ_ALL_SQL = """
      WHERE term_id = ANY(%(terms)s::int[])
 """
 
-# Indexed but not shown: scheduled publications whose date has not come (drafts are never
-# indexed). Few at any time, read by the date index.
+# Indexed but not shown: scheduled publications whose time has not come (drafts are never
+# indexed). Few at any time, read by their index.
 HIDDEN_SQL = """
-    SELECT publication_id FROM search_searchdocument WHERE publication_date > %(today)s
+    SELECT publication_id FROM search_searchfilterrow WHERE visible_from > %(now)s
 """
 
 # Those of these (stale) documents that hold at least `count` of the terms.
@@ -84,15 +84,15 @@ def stale_holding(cursor: CursorWrapper, stale: list[int], term_ids: list[int], 
     return [row[0] for row in cursor.fetchall()]
 
 
-def hidden_documents(cursor: CursorWrapper, today: datetime.date) -> list[int]:
-    cursor.execute(HIDDEN_SQL, {"today": today})
+def hidden_documents(cursor: CursorWrapper, now: datetime.datetime) -> list[int]:
+    cursor.execute(HIDDEN_SQL, {"now": now})
     return [row[0] for row in cursor.fetchall()]
 
 
 def holding_any(
-    term_ids: list[int], among: np.ndarray | None, *, today: datetime.date, stale_limit: int
+    term_ids: list[int], among: np.ndarray | None, *, now: datetime.datetime, stale_limit: int
 ) -> np.ndarray | None:
-    """The documents the public may see today that hold any of the terms; only those of
+    """The documents the public may see now that hold any of the terms; only those of
     `among` when given (a listed filter's ids, which leave the hidden out already). None when
     the blocks cannot say (never built, or more than `stale_limit` documents stale)."""
     with connections[search_db()].cursor() as cursor:
@@ -100,16 +100,17 @@ def holding_any(
         if stale is None:
             return None
         lists, _ = read_lists(cursor, term_ids)
-        now = stale_holding(cursor, stale, term_ids, 1)
-        hidden = hidden_documents(cursor, today) if among is None else []
+        held_now = stale_holding(cursor, stale, term_ids, 1)
+        hidden = hidden_documents(cursor, now) if among is None else []
     parts = [docs for term_parts in lists.values() for docs, _ in term_parts]
-    size = 1 + max([int(docs.max()) for docs in parts if len(docs)] + stale + now + hidden + [0])
+    largest = [int(docs.max()) for docs in parts if len(docs)]
+    size = 1 + max(largest + stale + held_now + hidden + [0])
     # A mark per document id rather than sorting the lists together: linear in the postings.
     held = np.zeros(size, dtype=bool)
     for docs in parts:
         held[docs] = True
     held[stale] = False
-    held[now] = True
+    held[held_now] = True
     held[hidden] = False
     if among is None:
         return np.flatnonzero(held)

@@ -108,20 +108,20 @@ def holding_any_source(condition: Condition) -> str:
               WHERE {condition.where()}"""
 
 
-def count_any(terms: list[Term], today: datetime.date) -> int:
+def count_any(terms: list[Term], now: datetime.datetime) -> int:
     """How many visible documents hold any of the terms, from the postings alone: their distinct
-    documents less the few dated in the future (scheduled: indexed, not yet shown)."""
+    documents less the few not visible yet (scheduled: indexed, not yet shown)."""
     sql = """
         SELECT (SELECT count(DISTINCT sp.document_id) FROM search_searchposting sp
                  WHERE sp.term_id = ANY(%(term_ids)s::int[]))
              - (SELECT count(*) FROM search_searchfilterrow d
-                 WHERE d.publication_date > %(today)s AND EXISTS (
+                 WHERE d.visible_from > %(now)s AND EXISTS (
                        SELECT 1 FROM search_searchposting sp
                         WHERE sp.document_id = d.publication_id
                           AND sp.term_id = ANY(%(term_ids)s::int[])))
     """
     with connections[search_db()].cursor() as cursor:
-        cursor.execute(sql, {"term_ids": [term.id for term in terms], "today": today})
+        cursor.execute(sql, {"term_ids": [term.id for term in terms], "now": now})
         return cursor.fetchone()[0]
 
 

@@ -99,7 +99,7 @@ def rank(
             return None
         if visible_only:
             search = _Search(cursor, terms, k, Condition(), None, stats, tuning)
-            search.hide(hidden_documents(cursor, condition.params["today"]))
+            search.hide(hidden_documents(cursor, condition.params["now"]))
         else:
             search = _Search(cursor, terms, k, condition, listed, stats, tuning)
         search.settle(stale)

@@ -32,7 +32,7 @@ def count_words(
     tuning: Tuning,
     *,
     plain: bool,
-    today: datetime.date,
+    now: datetime.datetime,
     listed: np.ndarray | None = None,
 ) -> Count:
     """The matches of plain words (any of the terms) under the condition. Plain words, alone or
@@ -40,12 +40,12 @@ def count_words(
     term_ids = [term.id for term in terms]
     countable = sum(term.df for term in terms) <= tuning.countable_postings
     if countable and (plain or listed is not None):
-        matches = lists.holding_any(term_ids, listed, today=today, stale_limit=tuning.stale_limit)
+        matches = lists.holding_any(term_ids, listed, now=now, stale_limit=tuning.stale_limit)
         if matches is not None:
             return counted(matches.tolist(), tuning)
     if countable and plain:
         # Counted from the postings alone; the matches are read only when few enough for facets.
-        count = matching.count_any(terms, today)
+        count = matching.count_any(terms, now)
         if count > tuning.exact_count_limit:
             return estimate(terms, condition, documents, filters, tuning)
         if count > tuning.facet_exact_limit:

@@ -2,7 +2,8 @@
 reader is, it shows exactly the rows the visibility rule (visible_from <= now) lets through.
 
 A new reader is one more entry in READERS (a callable from the client to the titles it shows);
-search's readers join the same table there."""
+search's readers (its page, its API, its counts) are in the same table: the index holds when each
+publication becomes visible, and search compares that with now, as every other reader does."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from newsletter.services.campaigns import unannounced_publications
 from publications import services, totals
 from publications.models import Author, Publication, Status, Topic
 from publications.page_cache import page_cache_invalidate
+from search.engine import SearchRequest, search
+from search.filters import Filters
+from search.index.writes import index_publications
 from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
 from tests.publications.pages import attach_pdf
 
@@ -129,6 +133,23 @@ def answering(path: str) -> Reader:
     return read
 
 
+def searched(url: str) -> Reader:
+    """What search shows at this URL, over an index holding the whole table (drafts are never
+    indexed; scheduled items are, with the time they become visible)."""
+    show = shown_in(url)
+
+    def read(client: Client, catalogue: Catalogue) -> set[str]:
+        index_publications([publication.pk for publication in catalogue.publications.values()])
+        return show(client, catalogue)
+
+    return read
+
+
+def search_count(catalogue: Catalogue, **request) -> int:
+    index_publications([publication.pk for publication in catalogue.publications.values()])
+    return search(SearchRequest(**request)).count
+
+
 def titles(queryset) -> set[str]:
     return set(queryset.values_list("title", flat=True))
 
@@ -150,6 +171,11 @@ READERS: dict[str, Reader] = {
     "sitemap": shown_in("/sitemap.xml"),
     "published()": lambda client, c: titles(Publication.objects.published()),
     "announcement selection": lambda client, c: titles(unannounced_publications()),
+    "search page": searched("/search/?q={c.author.name}"),
+    "search page listing a topic": searched("/search/?topic={c.topic.slug}"),
+    "search API": searched("/api/search?q={c.author.name}&page_size=50"),
+    "search API listing an author": searched("/api/search?author={c.author.slug}&page_size=50"),
+    "search API phrase": searched('/api/search?q="{c.author.name}"&page_size=50'),
 }
 
 COUNTS: dict[str, Callable[[Catalogue], int]] = {
@@ -159,6 +185,10 @@ COUNTS: dict[str, Callable[[Catalogue], int]] = {
     ),
     "topic count": lambda c: (
         Topic.objects.with_publication_count().get(pk=c.topic.pk).publication_count
+    ),
+    "search count": lambda c: search_count(c, query=c.author.name),
+    "search count of a listing": lambda c: search_count(
+        c, filters=Filters(topic_ids=(c.topic.pk,))
     ),
 }
 

@@ -91,8 +91,8 @@ FILTER_ROW_MISMATCHES_SQL = """
     SELECT coalesce(d.publication_id, f.publication_id)
       FROM search_searchdocument d
       FULL JOIN search_searchfilterrow f ON f.publication_id = d.publication_id
-     WHERE (d.status, d.publication_date, d.type, d.topic_ids, d.author_ids)
-           IS DISTINCT FROM (f.status, f.publication_date, f.type, f.topic_ids, f.author_ids)
+     WHERE (d.visible_from, d.publication_date, d.type, d.topic_ids, d.author_ids)
+           IS DISTINCT FROM (f.visible_from, f.publication_date, f.type, f.topic_ids, f.author_ids)
 """
 
 

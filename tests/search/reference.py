@@ -5,9 +5,10 @@ updates its inputs cannot hide in both.
 Fields as the product defines them (README "Search"): A = title, subtitle and author names; B =
 topic names and abstract; C = the PDF's pages, each page's words counted on its own (a tsvector
 keeps at most 256 positions of a word). Term frequencies and field lengths come from
-`to_tsvector` of that text; the collection is every publication that is not a draft (scheduled
-ones count, as they are indexed), with its document count, average field lengths and document
-frequencies measured now; the answer lists the publications the public may see today. The
+`to_tsvector` of that text; the collection is every publication that is or will be public (a
+`visible_from`: scheduled ones count, as they are indexed), with its document count, average field
+lengths and document frequencies measured now; the answer lists the publications the public may
+see now (`visible_from` has come). The
 weights, b and k1 are written out again here rather than imported.
 """
 
@@ -23,7 +24,7 @@ WEIGHTS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
 
 FREQUENCIES_SQL = """
     WITH indexed AS (
-        SELECT p.id, p.status, p.publication_date,
+        SELECT p.id, p.visible_from,
                concat_ws(' ', nullif(p.title, ''), nullif(p.subtitle, ''),
                    (SELECT string_agg(au.name, ' ' ORDER BY pa.position, pa.id)
                       FROM publications_publicationauthor pa
@@ -35,7 +36,7 @@ FREQUENCIES_SQL = """
                       JOIN publications_topic tp ON tp.id = pt.topic_id
                      WHERE pt.publication_id = p.id), p.abstract) AS field_b
           FROM publications_publication p
-         WHERE p.status <> 'draft'
+         WHERE p.visible_from IS NOT NULL
     ),
     words AS (
         SELECT i.id, u.lexeme, cardinality(u.positions) AS a, 0 AS b, 0 AS c
@@ -48,10 +49,10 @@ FREQUENCIES_SQL = """
           FROM indexed i JOIN publications_publicationpage pg ON pg.publication_id = i.id
          CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', pg.text)) u
     )
-    SELECT i.id, i.status, i.publication_date, w.lexeme, sum(w.a)::int AS a, sum(w.b)::int AS b,
+    SELECT i.id, i.visible_from, w.lexeme, sum(w.a)::int AS a, sum(w.b)::int AS b,
            sum(w.c)::int AS c
       FROM indexed i LEFT JOIN words w ON w.id = i.id
-     GROUP BY i.id, i.status, i.publication_date, w.lexeme
+     GROUP BY i.id, i.visible_from, w.lexeme
 """
 
 QUERY_LEXEMES_SQL = (
@@ -69,10 +70,10 @@ class Reference:
             rows = cursor.fetchall()
         self.frequencies: dict[int, dict[str, tuple[int, int, int]]] = {}
         self.visible: set[int] = set()
-        today = timezone.localdate()
-        for pk, status, date, lexeme, a, b, c in rows:
+        now = timezone.now()
+        for pk, visible_from, lexeme, a, b, c in rows:
             words = self.frequencies.setdefault(pk, {})
-            if status in ("published", "scheduled") and date <= today:
+            if visible_from <= now:
                 self.visible.add(pk)
             if lexeme is not None and a + b + c > 0:
                 words[lexeme] = (int(a), int(b), int(c))
@@ -147,10 +148,10 @@ MATERIALISE_SQL = [
     f"CREATE SCHEMA {SCHEMA}",
     f"CREATE UNLOGGED TABLE {SCHEMA}.frequencies AS {FREQUENCIES_SQL}",
     f"""CREATE UNLOGGED TABLE {SCHEMA}.documents AS
-        SELECT id, status IN ('published', 'scheduled') AS public, publication_date,
+        SELECT id, visible_from,
                coalesce(sum(a), 0) AS length_a, coalesce(sum(b), 0) AS length_b,
                coalesce(sum(c), 0) AS length_c
-          FROM {SCHEMA}.frequencies GROUP BY id, status, publication_date""",
+          FROM {SCHEMA}.frequencies GROUP BY id, visible_from""",
     f"DELETE FROM {SCHEMA}.frequencies WHERE lexeme IS NULL OR a + b + c = 0",
     f"CREATE INDEX ON {SCHEMA}.frequencies (lexeme)",
     f"CREATE UNIQUE INDEX ON {SCHEMA}.documents (id)",
@@ -179,7 +180,7 @@ TOP_SQL = f"""
       JOIN df USING (lexeme)
       JOIN {SCHEMA}.documents d ON d.id = f.id
      CROSS JOIN s
-     WHERE d.public AND d.publication_date <= %(today)s
+     WHERE d.visible_from <= %(now)s
      GROUP BY f.id
      ORDER BY score DESC, f.id
      LIMIT %(k)s
@@ -197,5 +198,5 @@ def materialise() -> None:
 def top_from_sql(query: str, k: int = 10) -> list[tuple[int, float]]:
     """The k best visible publications for these plain words, from the materialised counts."""
     with connection.cursor() as cursor:
-        cursor.execute(TOP_SQL, {"query": query, "today": timezone.localdate(), "k": k})
+        cursor.execute(TOP_SQL, {"query": query, "now": timezone.now(), "k": k})
         return cursor.fetchall()

@@ -8,7 +8,13 @@ import datetime
 import pytest
 from django.db import connection
 
-from publications.models import Publication, PublicationPage, PublicationType
+from publications.models import (
+    Publication,
+    PublicationPage,
+    PublicationType,
+    Status,
+    visible_from_for,
+)
 from search.filters import Condition, Filters, document_condition
 from search.index import statistics
 from search.index.writes import index_publications
@@ -105,8 +111,9 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
     retitled([losing], "Lost it")
     # Scheduled: indexed, not shown until its date.
     hidden = run(word, page_size=2, filters=filters).results[1].publication
+    later = datetime.date.today() + datetime.timedelta(days=30)
     Publication.objects.filter(pk=hidden.pk).update(
-        publication_date=datetime.date.today() + datetime.timedelta(days=30)
+        publication_date=later, visible_from=visible_from_for(Status.SCHEDULED, later)
     )
     index_publications([hidden.pk])
     assert hidden.pk not in _matches(word, filters)
