@@ -15,8 +15,11 @@ from tests.factories import PublicationFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.servers import CeleryWorker, RedisServer
 
-TEST_CACHE_DB = 15
-TEST_BROKER_DB = 14
+# With REDIS_URL set, the tests use two databases of that server; each pytest-xdist worker
+# (PYTEST_XDIST_WORKER=gw0, gw1, ...) two of its own, counting down from 15 and 14.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+TEST_CACHE_DB = 15 - 2 * _WORKER
+TEST_BROKER_DB = 14 - 2 * _WORKER
 
 
 def pytest_configure(config):
@@ -121,6 +124,8 @@ def _use_test_broker() -> None:
     from config.celery import app
 
     if os.environ.get("REDIS_URL"):
+        if TEST_BROKER_DB < 2:  # 0 and 1 are left to `make run`
+            raise pytest.UsageError("with REDIS_URL set, run the tests on 6 processes at most")
         app.conf.broker_url = redis_url_with_db(os.environ["REDIS_URL"], TEST_BROKER_DB)
         return
     TEST_REDIS = RedisServer()
