@@ -40,7 +40,7 @@ test: services
 	$(PY) -m pytest -m integration $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The same without the tests marked `integration` (those that start a Celery worker or beat,
-# gunicorn or runserver, moto or a browser): under two minutes on two cores.
+# gunicorn or runserver, the embedded servers, moto, live_server or a browser); README for its time.
 test-fast: services
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not integration" $(PYTEST_ARGS)
