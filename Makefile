@@ -28,15 +28,22 @@ run: services
 serve: services
 	$(PY) -m config.serve
 
+# Tests run on TEST_WORKERS processes (pytest-xdist; each has its own test database and Redis),
+# a module's tests on one process, so a corpus a module builds once is built once, largest first;
+# the `integration` tests, which start workers, servers and browsers that bind ports and time
+# themselves, run after them in one process. TEST_WORKERS=0 runs everything in one process.
+# Exit status 5 is "no tests collected", for a PYTEST_ARGS that selects from one part only.
+TEST_WORKERS ?= auto
 test: services
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not integration" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m integration $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-# The same without the tests marked `integration` (those that start a worker, gunicorn or
-# runserver, moto or a browser); `make test` and CI run everything.
+# The same without the tests marked `integration` (those that start a Celery worker or beat,
+# gunicorn or runserver, the embedded servers, moto, live_server or a browser); README for its time.
 test-fast: services
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not integration" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -15,8 +15,11 @@ from tests.factories import PublicationFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.servers import CeleryWorker, RedisServer
 
-TEST_CACHE_DB = 15
-TEST_BROKER_DB = 14
+# With REDIS_URL set, the tests use two databases of that server; each pytest-xdist worker
+# (PYTEST_XDIST_WORKER=gw0, gw1, ...) two of its own, counting down from 15 and 14.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+TEST_CACHE_DB = 15 - 2 * _WORKER
+TEST_BROKER_DB = 14 - 2 * _WORKER
 
 
 def pytest_configure(config):
@@ -24,12 +27,17 @@ def pytest_configure(config):
     _use_test_broker()
 
 
-# Fixtures that start processes: a Celery worker, moto's S3 server, chromium, and `site` (in
-# tests/e2e/ runserver, a worker and beat; in test_service_faults.py gunicorn, a worker, beat,
-# PostgreSQL and Redis). A test that uses one, directly or through another fixture, is an
-# `integration` test, which `make test-fast` leaves out. Modules that start processes
-# themselves say `pytestmark = pytest.mark.integration`.
-PROCESS_FIXTURES = ("celery_worker", "s3_server", "site", "browser")
+# Fixtures that start processes or servers: a Celery worker (or beat), moto's S3 server,
+# chromium, `site` (in tests/e2e/ runserver, a worker and beat; in test_service_faults.py
+# gunicorn, a worker, beat, PostgreSQL and Redis), `devserver` (`make run` in
+# tests/config/test_devserver.py) and Django's `live_server`. A test that uses one, directly or
+# through another fixture, is an `integration` test, which `make test-fast` leaves out. Modules
+# that start processes themselves say `pytestmark = pytest.mark.integration` (test_serve.py:
+# gunicorn; test_embedded.py: PostgreSQL and Redis; test_servers.py: Redis and a worker).
+# Not integration: extraction's forked sandbox (the code under test, not a server), one-shot
+# `python -c` or `gunicorn --check-config` runs that read the settings and exit, and the aiosmtpd
+# server in a thread of the test process (tests/newsletter/smtp.py).
+PROCESS_FIXTURES = ("celery_worker", "s3_server", "site", "browser", "devserver", "live_server")
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -42,6 +50,34 @@ def _mark_integration(items) -> None:
     for item in items:
         if set(PROCESS_FIXTURES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Rows a module- or session-scoped fixture leaves in an open transaction (a corpus built
+    once for the tests that nest in it) have their deferred foreign keys checked here, once.
+    Left pending, every test would check them all again at teardown (Django checks deferred
+    constraints before rolling a test back, and the rollback of the test's savepoint puts them
+    back in the queue): about a second a test for a corpus of thousands of rows."""
+    result = yield
+    if fixturedef.scope != "function":
+        _check_pending_constraints(request.config)
+    return result
+
+
+def _check_pending_constraints(config) -> None:
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    open_transactions = [
+        connection
+        for connection in connections.all(initialized_only=True)
+        if connection.in_atomic_block and not connection.needs_rollback
+    ]
+    if open_transactions:
+        with config.stash[blocking_manager_key].unblock():
+            for connection in open_transactions:
+                connection.check_constraints()
 
 
 def _use_the_replica(items) -> None:
@@ -88,6 +124,8 @@ def _use_test_broker() -> None:
     from config.celery import app
 
     if os.environ.get("REDIS_URL"):
+        if TEST_BROKER_DB < 2:  # 0 and 1 are left to `make run`
+            raise pytest.UsageError("with REDIS_URL set, run the tests on 6 processes at most")
         app.conf.broker_url = redis_url_with_db(os.environ["REDIS_URL"], TEST_BROKER_DB)
         return
     TEST_REDIS = RedisServer()
@@ -140,6 +178,15 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Passwords the test process hashes (admin_user, staff logins) use a fast hasher rather
+    than PBKDF2's million rounds, which cost about a second a test on a busy machine. Not in
+    integration tests: there a server process of its own settings checks those passwords."""
+    if request.node.get_closest_marker("integration") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def pdf_bytes():
     """Build a real PDF with a text layer: pdf_bytes(["page one text", "page two text"])."""
@@ -150,15 +197,16 @@ def pdf_bytes():
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """TEST_DB_SUFFIX=x gives this run its own test database, so runs can overlap."""
-    import os
-
+    """TEST_DB_SUFFIX=x gives this run its own test database, so runs can overlap; under
+    pytest-xdist each worker's database already ends in its id (test_thinktank_gw0), and the
+    suffix goes after it (test_thinktank_gw0_x)."""
     from django.conf import settings
 
     suffix = os.environ.get("TEST_DB_SUFFIX")
     if suffix:
-        test = settings.DATABASES["default"].setdefault("TEST", {})
-        test["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_{suffix}"
+        default = settings.DATABASES["default"]
+        test = default.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + default['NAME']}_{suffix}"
 
 
 @pytest.fixture

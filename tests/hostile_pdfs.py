@@ -102,9 +102,11 @@ def _deflated_zeros(blocks: int, block_size: int = 16 << 20) -> bytes:
     return first + block * (blocks - 1) + final_block + checksum.to_bytes(4, "big")
 
 
-def many_pages(count: int) -> bytes:
-    """count pages that share one small content stream."""
-    content = b"BT /F1 12 Tf 72 700 Td (A page among very many.) Tj ET"
+def many_pages(count: int, *, lines: int = 1) -> bytes:
+    """count pages that share one small content stream of this many lines of text: more lines
+    make the text slower to read while the page count costs the same."""
+    line = b"(A page among very many.) Tj 0 -14 Td "
+    content = b"BT /F1 12 Tf 72 700 Td " + line * lines + b"ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>"

@@ -95,9 +95,9 @@ def rate_limit_setting(**env) -> str:
     environment.pop("RATELIMIT_ENABLED", None)
     environment.pop("DEBUG", None)
     environment.update(env)
-    code = "from django.conf import settings; print(settings.RATELIMIT_ENABLED)"
+    code = "from config import settings; print(settings.RATELIMIT_ENABLED)"
     done = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        [sys.executable, "-c", code],
         env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,

@@ -120,16 +120,18 @@ def test_a_scan_is_done_and_flagged_as_having_no_text_layer(with_pdf):
 
 
 def test_a_file_over_the_time_limit_for_its_length_fails_saying_which_limit(with_pdf, settings):
-    settings.EXTRACTION_TIME_LIMIT_BASE = 1
+    settings.EXTRACTION_TIME_LIMIT_BASE = 2
     settings.EXTRACTION_TIME_PER_PAGE = 0.0001
-    result = extract(with_pdf(hostile_pdfs.many_pages(4000)))  # about 3 s when nothing else runs
+    # The page count is known after about 0.5 s and the text would take about 13 s when nothing
+    # else runs: the 2.4 s limit falls between them even on a machine several times as busy.
+    result = extract(with_pdf(hostile_pdfs.many_pages(4000, lines=40)))
 
     assert result.status == ExtractionStatus.FAILED
     assert result.reason == "timed-out"
-    assert result.detail == "timeout: 1.4 s for 4,000 pages (1 s + 0.0001 s a page)"
+    assert result.detail == "timeout: 2.4 s for 4,000 pages (2 s + 0.0001 s a page)"
     assert result.reason_text == (
         "Reading the PDF took longer than the time limit: "
-        "timeout: 1.4 s for 4,000 pages (1 s + 0.0001 s a page)."
+        "timeout: 2.4 s for 4,000 pages (2 s + 0.0001 s a page)."
     )
 
 
