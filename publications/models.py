@@ -62,10 +62,11 @@ def released_sql(alias: str) -> str:
     return f"{alias}.visible_from IS NOT NULL"
 
 
-def public_sql(alias: str) -> str:
+def public_sql(alias: str, visible_from: str | None = None) -> str:
     """public_q() as SQL over a row aliased `alias` that holds a `visible_from`; now is the
-    parameter `now` (timezone.now(), the one clock of public_q and is_public)."""
-    return f"{alias}.visible_from <= %(now)s"
+    parameter `now` (timezone.now(), the one clock of public_q and is_public). `visible_from`:
+    the column as the caller must write it, when not plainly (to steer a query plan)."""
+    return f"{visible_from or alias + '.visible_from'} <= %(now)s"
 
 
 class TopicQuerySet(models.QuerySet):
