@@ -3,12 +3,11 @@ the authors and topics a query names."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, CharField, Exists, Func, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Concat, JSONObject
 from django.db.models.query import QuerySet
 
 from publications.models import Author, Publication, PublicationAuthor, Topic
@@ -65,6 +64,19 @@ class Unaccent(Func):
     output_field = CharField()
 
 
+def _escaped(text: Func) -> Func:
+    """The text as a regular expression matching it literally: every punctuation character
+    backslashed (a backslash before a non-alphanumeric character is that character)."""
+    return Func(
+        text,
+        Value("([[:punct:]])"),
+        Value(r"\\\1"),
+        Value("g"),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+
+
 def name_words(query: ParsedQuery) -> list[str]:
     """The query's words worth matching against names: plain words and the words of phrases,
     long enough and not stop words, each once."""
@@ -88,9 +100,9 @@ def _matching(queryset: QuerySet, words: list[str], limit: int) -> list:
     """Names matching most words first; accents and case ignored on both sides."""
     if not words:
         return []
-    # \m is PostgreSQL's start of a word; re.escape leaves letters (of any script) alone and
-    # backslashes the rest, which PostgreSQL's regular expressions read as literals too.
-    patterns = [Unaccent(Value(r"\m" + re.escape(word))) for word in words]
+    # \m is PostgreSQL's start of a word. The word is escaped after unaccent, which turns some
+    # symbols into regular-expression operators (the multiplication sign into "*", "¿" into "?").
+    patterns = [Concat(Value(r"\m"), _escaped(Unaccent(Value(word)))) for word in words]
     conditions = [Q(plain_name__iregex=pattern) for pattern in patterns]
     hits = sum(
         (

@@ -82,11 +82,21 @@ def test_phrase_words_count_and_excluded_words_do_not():
     assert names(matching_topics(parse("ports -trade"))) == []
 
 
-@pytest.mark.parametrize("query", ["", "!!!", "a.b*c+d?", "[(", "能源", "\\m", "$^{2}"])
+# The multiplication sign and "¿" become "*" and "?" under unaccent, "⁅" a bracket, "…" dots.
+@pytest.mark.parametrize(
+    "query",
+    ["", "!!!", "a.b*c+d?", "[(", "能源", "\\m", "$^{2}", "\u00d7ray", "¿qué", "⁅ana", "ana…"],
+)
 def test_odd_words_never_break_the_pattern(query):
     public(authors=[AuthorFactory(name="Ana Ruiz")])
 
     assert names(matching_authors(parse(query))) == []
+
+
+def test_a_symbol_unaccent_turns_into_an_operator_is_matched_literally():
+    public(authors=[AuthorFactory(name="Ana Ruiz"), AuthorFactory(name="Ana*Ruiz Ltd")])
+
+    assert names(matching_authors(parse("ana\u00d7ruiz"))) == ["Ana*Ruiz Ltd"]
 
 
 def test_listed_publications_bring_byline_and_topics_in_one_query(django_assert_num_queries):
