@@ -218,10 +218,12 @@ def publications_reindex(*, publication_ids: Sequence[int]) -> int:
 
 
 def catalogue_entries_delete(*, entries: QuerySet) -> None:
-    """Delete authors, topics or series; the pages that named them are replaced on commit."""
+    """Delete authors, topics or series; their publications, which showed the names, are
+    re-indexed in a task after commit, and the pages that named them are replaced."""
     with transaction.atomic():
+        ids = {pk for entry in entries for pk in entry.publications.values_list("pk", flat=True)}
         entries.delete()
-        catalogue_changed()
+        catalogue_changed(ids=ids, text_changed=True, later=True)
 
 
 def publications_delete(*, publications: QuerySet[Publication]) -> int:

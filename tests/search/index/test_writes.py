@@ -18,7 +18,14 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from publications import services
 from publications.extraction import services as extraction
-from publications.models import Extraction, ExtractionFlag, Publication, PublicationPage, Status
+from publications.models import (
+    Extraction,
+    ExtractionFlag,
+    Publication,
+    PublicationPage,
+    Status,
+    Topic,
+)
 from search.filters import Filters
 from search.index import writes as indexing
 from search.index.vectors import MAX_PAGE_CHARACTERS
@@ -143,6 +150,24 @@ def test_a_rename_reindexes_the_publications_concerned_once_committed(
     assert len(reindexing) == 1
     assert titles("quennell") == []
     assert titles("ostrander") == ["Harbour pilots"]
+    assert frequency_mismatches() == CONSISTENT
+
+
+def test_deleting_a_topic_takes_its_name_out_of_the_index_once_committed(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    # (An author with publications cannot be deleted: the byline protects it.)
+    topic = TopicFactory(name="Ada Quennell")
+    publication = saved(title="Harbour pilots")
+    services.publication_set_topics(publication=publication, topics=[topic])
+    services.publication_reindex(publication=publication)
+    assert titles("quennell") == ["Harbour pilots"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.catalogue_entries_delete(entries=Topic.objects.filter(pk=topic.pk))
+
+    assert titles("quennell") == []
+    assert titles("harbour") == ["Harbour pilots"]
     assert frequency_mismatches() == CONSISTENT
 
 
