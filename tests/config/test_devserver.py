@@ -118,7 +118,10 @@ def devserver(fresh_var):
     started: list[Devserver] = []
 
     def start(port: int, **kwargs) -> Devserver:
-        server = Devserver(fresh_var, port, **kwargs)
+        # The mail catcher's own free port: the default (the web port + 25) may be taken by any
+        # connection's ephemeral port, and was once.
+        env = {"DEV_MAIL_PORT": str(free_port()), **fresh_var}
+        server = Devserver(env, port, **kwargs)
         started.append(server)
         return server
 
