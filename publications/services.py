@@ -161,7 +161,7 @@ def publications_publish(*, publications: QuerySet[Publication]) -> int:
             is_future = publication.publication_date > today
             if is_future and publication.status == Status.SCHEDULED:
                 continue
-            publication.status = Status.SCHEDULED if is_future else Status.PUBLISHED
+            publication.status = Status.PUBLISHED  # public: the date picks scheduled or not
             publication.refresh_release()
             publication.mark_public(batch)
             publication.save(update_fields=list(RELEASE_FIELDS))
@@ -221,7 +221,7 @@ def catalogue_entries_delete(*, entries: QuerySet) -> None:
     """Delete authors, topics or series; their publications, which showed the names, are
     re-indexed in a task after commit, and the pages that named them are replaced."""
     with transaction.atomic():
-        ids = {pk for entry in entries for pk in entry.publications.values_list("pk", flat=True)}
+        ids = {pk for pk in entries.values_list("publications", flat=True) if pk is not None}
         entries.delete()
         catalogue_changed(ids=ids, text_changed=True, later=True)
 

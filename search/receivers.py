@@ -25,8 +25,7 @@ def publications_changed(sender, *, ids, bulk=None, **kwargs) -> set[int]:
 
 def publications_removing(sender, *, ids, **kwargs) -> None:
     """Out of the index before the rows go, so its word counts stay true."""
-    for publication_id in ids:
-        writes.remove_publication(publication_id)
+    writes.remove_publications(ids)
 
 
 def bulk_started(sender, *, bulk, **kwargs) -> None:

@@ -47,12 +47,6 @@ def extraction_request(*, publication: Publication, force: bool = False) -> bool
     return True
 
 
-def _send(publication_id: int, sha256: str) -> None:
-    from publications.tasks import extract_pdf
-
-    extract_pdf.delay(publication_id, sha256)
-
-
 def replace_pages(publication_id: int, pages: list[str] | None) -> None:
     """The publication's pages and page count, replaced (None: no pages, count unknown)."""
     PublicationPage.objects.filter(publication_id=publication_id).delete()

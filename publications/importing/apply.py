@@ -75,7 +75,7 @@ def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: b
     if new_pdf or (touched and not created):
         fields = {*changed, *(PDF_FIELDS if new_pdf else ())}
         services.publication_save(publication=publication, batch=batch, update_fields=fields)
-    else:
+    elif not created:  # a created row's save asked already
         # Extraction of a file never extracted (an earlier run stopped); else a no-op.
         extraction_request(publication=publication)
     if created:

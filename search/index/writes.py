@@ -26,20 +26,27 @@ def index_publication(publication_id: int) -> bool:
 def index_publications(publication_ids: Sequence[int]) -> set[int]:
     """The same for many publications, set-based (the bulk path shares every statement).
     Returns the ids whose text was cut to fit the index."""
-    asked = list(publication_ids)
-    publications = _indexable(asked)
-    listed = {publication.pk for publication in publications}
-    ids = sorted(listed)
+    return _write(list(publication_ids), _released(publication_ids))
+
+
+def remove_publications(publication_ids: Sequence[int]) -> None:
+    """These publications out of the index (before their rows are deleted)."""
+    _write(list(publication_ids), [])
+
+
+def _write(asked: list[int], ids: list[int]) -> set[int]:
+    """The index write: of the `asked` publications, `ids` (sorted) are indexed anew and the
+    rest removed, with document frequencies, blocks and statistics following."""
     truncated: set[int] = set()
     with transaction.atomic():
         _lock_writers()
         before = _term_counts(asked)
         measured = statistics.measure(asked)
         blocks.mark_stale(asked, list(before))
-        _remove([pk for pk in asked if pk not in listed])
-        if publications:
+        _remove(sorted(set(asked) - set(ids)))
+        if ids:
             _execute(postings.DELETE_POSTINGS_SQL, ids)
-            truncated = write_documents(publications)
+            truncated = write_documents(ids)
             write_postings(ids)
         _move_df(before, _term_counts(ids))
         statistics.record_change(measured, statistics.measure(asked))
@@ -94,10 +101,10 @@ def settle() -> None:
             break
 
 
-def write_documents(publications: Sequence[Publication]) -> set[int]:
-    """Documents and pages of these publications, set-based in SQL (their old words leave the
-    vocabulary first). Returns the ids of those with a page cut to fit the index."""
-    ids = sorted(publication.pk for publication in publications)
+def write_documents(ids: list[int]) -> set[int]:
+    """Documents and pages of these publications (sorted ids of released ones), set-based in SQL
+    (their old words leave the vocabulary first). Returns the ids of those with a page cut to
+    fit the index."""
     _execute(vocabulary.WORDS_REMOVE_SQL, ids)
     truncated = _write_documents(ids)
     _execute(documents.FILTER_ROWS_SQL, ids)
@@ -119,23 +126,14 @@ def write_postings(ids: list[int]) -> None:
     _execute(postings.POSTINGS_SQL, ids)
 
 
-def _indexable(publication_ids: Sequence[int]) -> list[Publication]:
-    return list(
-        Publication.objects.filter(pk__in=publication_ids)
-        .released()
-        .prefetch_related("authorships__author", "topics")
-    )
+def _released(publication_ids: Sequence[int]) -> list[int]:
+    """Those of these publications the index holds (the documents are built in SQL)."""
+    released = Publication.objects.filter(pk__in=publication_ids).released()
+    return sorted(released.values_list("pk", flat=True))
 
 
 def remove_publication(publication_id: int) -> None:
-    with transaction.atomic():
-        _lock_writers()
-        before = _term_counts([publication_id])
-        measured = statistics.measure([publication_id])
-        blocks.mark_stale([publication_id], list(before))
-        _remove([publication_id])
-        _move_df(before, {})
-        statistics.record_change(measured, statistics.measure([publication_id]))
+    remove_publications([publication_id])
 
 
 def _lock_writers() -> None:
@@ -192,7 +190,7 @@ def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None
         for batch in _batches(ids, batch_size):
             with transaction.atomic():
                 _bulk_session()
-                write_documents(_indexable(batch))
+                write_documents(_released(batch))
                 write_postings(batch)
             if progress:
                 progress(len(batch))

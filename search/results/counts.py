@@ -38,6 +38,7 @@ def count_words(
     """The matches of plain words (any of the terms) under the condition. Plain words, alone or
     in a listed filter, are counted from the blocks' whole lists (else from the postings)."""
     term_ids = [term.id for term in terms]
+    limit = tuning.exact_count_limit
     countable = sum(term.df for term in terms) <= tuning.countable_postings
     if countable and (plain or listed is not None):
         matches = lists.holding_any(term_ids, listed, now=now, stale_limit=tuning.stale_limit)
@@ -46,7 +47,7 @@ def count_words(
     if countable and plain:
         # Counted from the postings alone; the matches are read only when few enough for facets.
         count = matching.count_any(terms, now)
-        if count > tuning.exact_count_limit:
+        if count > limit:
             return estimate(terms, condition, documents, filters, tuning)
         if count > tuning.facet_exact_limit:
             return Count(count, False, None)
@@ -55,14 +56,13 @@ def count_words(
     source = None
     if countable:
         source = matching.holding_any_source(condition)
-    elif filters.active and _filter_size(condition, filtered, tuning) <= tuning.exact_count_limit:
+    elif filters.active and _filter_size(condition, filtered, limit + 1) <= limit:
         holding = matching.holding_any(condition, terms)
         source = f"{holding.table} d WHERE {holding.where()}"
     if source is not None:
         params = {**condition.params, "term_ids": term_ids}
-        limit = tuning.exact_count_limit + 1
-        count, facets = counted_facets(source, params, limit=limit, estimated=False)
-        if count <= tuning.exact_count_limit:
+        count, facets = counted_facets(source, params, limit=limit + 1, estimated=False)
+        if count <= limit:
             return Count(count, False, facets)
     return estimate(terms, condition, documents, filters, tuning, filtered)
 
@@ -88,16 +88,12 @@ def estimate(
         miss *= 1 - min(term.df, documents) / max(documents, 1)
     estimate = documents * (1 - miss)
     if filters.active:
-        size = _filter_size(condition, filtered, tuning, cap=tuning.exact_count_limit)
+        size = _filter_size(condition, filtered, tuning.exact_count_limit)
         estimate *= min(1.0, size / max(documents, 1))
     count = max(int(estimate), tuning.exact_count_limit + 1 if not filters.active else 0)
     return Count(count, True, None)
 
 
-def _filter_size(
-    condition: Condition, known: int | None, tuning: Tuning, *, cap: int | None = None
-) -> int:
-    """How many documents the filter holds (counted up to the cap unless already known)."""
-    if known is not None:
-        return known
-    return capped_count(condition, cap if cap is not None else tuning.exact_count_limit + 1)
+def _filter_size(condition: Condition, known: int | None, cap: int) -> int:
+    """How many documents the filter holds (counted up to `cap` unless already known)."""
+    return known if known is not None else capped_count(condition, cap)

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from publications.extraction.services import extraction_request, extraction_run
+from publications.extraction.requests import extraction_request
+from publications.extraction.services import extraction_run
 from publications.models import ExtractionStatus, Publication
 
 
