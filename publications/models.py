@@ -216,6 +216,9 @@ class Publication(models.Model):
     doi = models.CharField("DOI", max_length=200, blank=True)
     cover_image = models.ImageField(upload_to="covers/%Y/", blank=True)
     abstract = models.TextField(blank=True)
+    # Rich text, stored sanitised (publications.richtext): the article a web-native publication
+    # is, or the web text beside a report's files.
+    body = models.TextField(blank=True)
     publication_date = models.DateField(default=timezone.localdate, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # When the public may see it (null: never), derived from status and date by
