@@ -336,8 +336,8 @@ def prepare(paths: list[str], *, published: bool) -> None:
     from django.core.files import File
     from django.core.management import call_command
 
-    from publications.models import Publication, Status
-    from publications.services import publication_attach_pdf
+    from publications.models import Publication, PublicationFile, Status
+    from publications.services import publication_file_store
     from search.index.writes import rebuild
 
     call_command("migrate", verbosity=0)
@@ -350,9 +350,11 @@ def prepare(paths: list[str], *, published: bool) -> None:
             status=Status.PUBLISHED if published else Status.DRAFT,
         )
         publication.refresh_release()  # visible_from, as every write sets it
-        with open(path, "rb") as stream:
-            publication_attach_pdf(publication=publication, file=File(stream), name=Path(path).name)
         publication.save()
+        file = PublicationFile(publication=publication)
+        with open(path, "rb") as stream:
+            publication_file_store(file=file, upload=File(stream), name=Path(path).name)
+        file.save()
 
 
 def queue() -> None:
@@ -362,11 +364,11 @@ def queue() -> None:
     from django.db import transaction
 
     from publications.extraction.services import extraction_request
-    from publications.models import Publication
+    from publications.models import PublicationFile
 
     with transaction.atomic():
-        for publication in Publication.objects.order_by("-pdf_size"):
-            extraction_request(publication=publication, force=True)
+        for file in PublicationFile.objects.pdfs().order_by("-size"):
+            extraction_request(file=file, force=True)
 
 
 def report(rows: list[dict], pages: int, load: list[float]) -> None:

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from publications import queue, signals
 from publications.extraction.requests import extraction_request
-from publications.models import Publication
+from publications.models import Publication, PublicationFile
 from publications.page_cache import page_cache_invalidate
 from publications.totals import total_index_invalidate
 
@@ -66,8 +66,8 @@ def catalogue_changed(
     ids = sorted(set(ids))
     transaction.on_commit(public_catalogue_changed)
     if extract:
-        for publication in Publication.objects.filter(pk__in=ids).only("pk", "pdf_sha256"):
-            extraction_request(publication=publication)
+        for file in PublicationFile.objects.filter(publication_id__in=ids):
+            extraction_request(file=file)
     if released and _bulk.get() is None:  # a bulk announces once, at its end
         _announce_on_commit()
     if not ids:

@@ -110,7 +110,7 @@ def ris(publication: Publication, publisher: Publisher) -> str:
     tags += [("PB", publisher.name), ("AB", publication.abstract)]
     tags += [("KW", topic.name) for topic in publication.topics.all()]
     tags += [("DO", publication.doi), ("UR", absolute_url(publication, publisher))]
-    if publication.pdf:
+    if publication.first_pdf:
         tags.append(("L1", publisher.url + reverse("publications:pdf", args=[publication.slug])))
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags if value]
     return "\r\n".join([*lines, "ER  - ", ""])

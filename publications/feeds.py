@@ -53,7 +53,8 @@ class PublicationFeed(Feed):
         return Publication.objects.published()
 
     def items(self, obj=None):
-        return self.publications(obj).for_listing().newest_first()[:FEED_ITEMS]
+        publications = self.publications(obj).for_listing().prefetch_related("files")
+        return publications.newest_first()[:FEED_ITEMS]
 
     def item_title(self, item):
         return full_title(item)
@@ -80,10 +81,11 @@ class PublicationFeed(Feed):
         return [topic.name for topic in item.topics.all()]
 
     def item_enclosures(self, item):
-        if not item.pdf or item.pdf_size is None:
+        first_pdf = item.first_pdf
+        if first_pdf is None:
             return []
         url = absolute(reverse("publications:pdf", args=[item.slug]))
-        return [Enclosure(url, str(item.pdf_size), "application/pdf")]
+        return [Enclosure(url, str(first_pdf.size), "application/pdf")]
 
 
 class AtomMixin:

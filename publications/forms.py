@@ -7,8 +7,8 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
-from publications.models import Publication
-from publications.pdf_files import check_pdf_header
+from publications.file_types import ACCEPT, LANGUAGE_TAG, check_file
+from publications.models import Publication, PublicationFile
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,8 @@ class PublicationAdminForm(forms.ModelForm):
             "topics",
             "doi",
             "cover_image",
-            "pdf",
         ]
-        widgets = {
-            "pdf": ServedFileWidget(attrs={"accept": "application/pdf,.pdf"}),
-            "cover_image": ServedFileWidget,
-        }
+        widgets = {"cover_image": ServedFileWidget}
         help_texts = {
             "status": (
                 "Draft is not public. Published with a date ahead becomes Scheduled and appears "
@@ -73,12 +69,35 @@ class PublicationAdminForm(forms.ModelForm):
         if self.instance.pk is not None:
             # The saved slug, read before validation copies a typed (maybe invalid) one onto it.
             slug = self.instance.slug
-            self.fields["pdf"].widget.href = reverse("publications:pdf", args=[slug])
             self.fields["cover_image"].widget.href = reverse("publications:cover", args=[slug])
 
-    def clean_pdf(self):
-        upload = self.cleaned_data.get("pdf")
-        # Only the first bytes and the size: a PDF is never parsed in the web process.
+
+class PublicationFileForm(forms.ModelForm):
+    """One file in the publication's inline: the upload is checked by its extension, first bytes
+    and size only (a PDF is never parsed in the web process); services store it."""
+
+    class Meta:
+        model = PublicationFile
+        fields = ["position", "file", "role", "title", "language"]
+        widgets = {"file": ServedFileWidget(attrs={"accept": ACCEPT})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        file = self.instance
+        if file.pk is not None:
+            # The saved slug, as the publication's form reads it.
+            slug = Publication.objects.values_list("slug", flat=True).get(pk=file.publication_id)
+            href = reverse("publications:file", args=[slug, file.pk])
+            self.fields["file"].widget.href = href
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
-            check_pdf_header(upload, size=upload.size)
+            check_file(upload, name=upload.name, size=upload.size)
         return upload
+
+    def clean_language(self):
+        language = self.cleaned_data.get("language", "")
+        if language and not LANGUAGE_TAG.fullmatch(language):
+            raise forms.ValidationError("Give a BCP 47 language tag, such as en, fr or pt-BR.")
+        return language

@@ -39,7 +39,7 @@ def scholar_meta(publication: Publication, publisher: Publisher) -> list[tuple[s
     if publication.doi:
         tags.append(("citation_doi", publication.doi))
     tags.append(("citation_abstract_html_url", page_url(publication, publisher)))
-    if publication.pdf:
+    if publication.first_pdf:
         tags.append(("citation_pdf_url", pdf_url(publication, publisher)))
     return tags
 
@@ -86,14 +86,15 @@ def json_ld(publication: Publication, publisher: Publisher) -> dict[str, Any]:
         data["identifier"] = f"https://doi.org/{publication.doi}"
     if publication.series:
         data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": publication.series.name}
-    if publication.pdf:
+    first_pdf = publication.first_pdf
+    if first_pdf:
         data["encoding"] = {
             "@type": "MediaObject",
             "contentUrl": pdf_url(publication, publisher),
             "encodingFormat": "application/pdf",
         }
-    if publication.page_count:
-        data["numberOfPages"] = publication.page_count
+        if first_pdf.page_count:
+            data["numberOfPages"] = first_pdf.page_count
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from pathlib import PurePosixPath
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -199,10 +200,6 @@ def listing_prefetches() -> tuple[models.Prefetch | str, ...]:
     return (models.Prefetch("authorships", queryset=byline), "topics")
 
 
-def pdf_upload_to(instance: Publication, filename: str) -> str:
-    return f"publications/{timezone.now():%Y/%m}/{instance.slug[:100]}.pdf"
-
-
 class Publication(models.Model):
     title = models.CharField(max_length=500)
     subtitle = models.CharField(max_length=500, blank=True)
@@ -228,11 +225,6 @@ class Publication(models.Model):
         Author, through="PublicationAuthor", related_name="publications", blank=True
     )
     topics = models.ManyToManyField(Topic, related_name="publications", blank=True)
-
-    pdf = models.FileField("PDF", upload_to=pdf_upload_to, blank=True, max_length=300)
-    pdf_size = models.PositiveBigIntegerField("PDF size in bytes", null=True, blank=True)
-    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
-    page_count = models.PositiveIntegerField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -289,6 +281,93 @@ class Publication(models.Model):
     def year(self) -> int:
         return self.publication_date.year
 
+    @property
+    def first_pdf(self) -> PublicationFile | None:
+        """The first PDF among the files (the one /pdf/, citations and feeds point to). Reads
+        the prefetch of `files` when there is one (pages and feeds make it), else one query."""
+        if "files" in getattr(self, "_prefetched_objects_cache", {}):
+            return next((file for file in self.files.all() if file.is_pdf), None)
+        return self.files.pdfs().first()
+
+
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+def first_pdf_sql(publication_id: str) -> str:
+    """Publication.first_pdf's id as SQL, for the publication whose id is the expression
+    `publication_id` (search's page hits are those of this file)."""
+    return f"""(SELECT f.id FROM publications_publicationfile f
+                 WHERE f.publication_id = {publication_id}
+                   AND f.content_type = '{PDF_CONTENT_TYPE}'
+                 ORDER BY f.position, f.id LIMIT 1)"""  # noqa: S608 (a caller's column, a constant)
+
+
+class FileRole(models.TextChoices):
+    FULL_REPORT = "full-report", "Full report"
+    SUMMARY = "summary", "Summary"
+    APPENDIX = "appendix", "Appendix"
+    DATA = "data", "Data"
+    PRESENTATION = "presentation", "Presentation"
+    # The same publication's PDF in another language (its `language` says which).
+    TRANSLATED_EDITION = "translated-edition", "Translated edition"
+    OTHER = "other", "Other"
+
+
+def pdf_upload_to(instance, filename: str) -> str:
+    # Named by migration 0001 (the single PDF field that migration 0006 moved into files).
+    return f"publications/{timezone.now():%Y/%m}/{instance.slug[:100]}.pdf"
+
+
+def file_upload_to(instance: PublicationFile, filename: str) -> str:
+    extension = PurePosixPath(filename).suffix.lower()[:8]
+    slug = instance.publication.slug[:100]
+    return f"publications/{timezone.now():%Y/%m}/{slug}{extension}"
+
+
+class PublicationFileQuerySet(models.QuerySet):
+    def pdfs(self):
+        return self.filter(content_type=PDF_CONTENT_TYPE)
+
+
+class PublicationFile(models.Model):
+    """One file of a publication (the full report, a summary, data...), in the publication's
+    order. Its id is stable, so its URL is too, whatever its position becomes."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=32, choices=FileRole.choices, default=FileRole.FULL_REPORT)
+    title = models.CharField(max_length=300, blank=True)
+    language = models.CharField(
+        max_length=16, blank=True, help_text="A BCP 47 language tag, such as en, fr or pt-BR."
+    )
+    file = models.FileField(upload_to=file_upload_to, max_length=300)
+    size = models.PositiveBigIntegerField("size in bytes")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_type = models.CharField(max_length=100)
+    page_count = models.PositiveIntegerField(null=True, blank=True)  # PDFs, once extracted
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PublicationFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [
+            models.Index(
+                fields=["publication", "position", "id"], name="publication_file_order_idx"
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.get_role_display()
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == PDF_CONTENT_TYPE
+
+    @property
+    def extension(self) -> str:
+        return PurePosixPath(self.file.name).suffix.lower()
+
 
 class PublicationAuthor(models.Model):
     """An author's place in a publication's byline."""
@@ -325,17 +404,24 @@ class SlugRedirect(models.Model):
 
 
 class PublicationPage(models.Model):
-    """The text of one page of a publication's PDF, as extracted."""
+    """The text of one page of one of a publication's PDFs, as extracted; with no file, the
+    plain text an import gave a publication that has no file."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="pages")
+    file = models.ForeignKey(
+        PublicationFile, null=True, blank=True, on_delete=models.CASCADE, related_name="pages"
+    )
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["publication", "number"]
+        ordering = ["publication", "file", "number"]
         constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="publication_file_page_unique"),
             models.UniqueConstraint(
-                fields=["publication", "number"], name="publication_page_unique"
+                fields=["publication", "number"],
+                condition=Q(file__isnull=True),
+                name="publication_text_page_unique",
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="publication_page_number_gte_1"
@@ -372,11 +458,14 @@ class ExtractionFlag(models.TextChoices):
 
 
 class Extraction(models.Model):
-    """The record of work for a publication's PDF text: the database, not the broker, says what
-    is left to do."""
+    """The record of work for one PDF file's text: the database, not the broker, says what is
+    left to do. `publication` is the file's, copied so lists and filters need no join."""
 
-    publication = models.OneToOneField(
-        Publication, on_delete=models.CASCADE, primary_key=True, related_name="extraction"
+    file = models.OneToOneField(
+        PublicationFile, on_delete=models.CASCADE, primary_key=True, related_name="extraction"
+    )
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="extractions"
     )
     sha256 = models.CharField("SHA-256 of the file to extract", max_length=64)
     status = models.CharField(
@@ -402,7 +491,7 @@ class Extraction(models.Model):
         indexes = [models.Index(fields=["status", "queued_at"], name="extraction_status_idx")]
 
     def __str__(self):
-        return f"{self.publication_id}: {self.status}"
+        return f"{self.file_id}: {self.status}"
 
     @property
     def reason_text(self) -> str:

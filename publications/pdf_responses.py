@@ -1,4 +1,5 @@
-"""Serving a stored PDF: inline for the viewer, as an attachment for Download, with single HTTP
+"""Serving a publication's stored files: a PDF inline for the viewer, anything else (and every
+file behind Download) as an attachment, with single HTTP
 Range requests (RFC 9110 §14) so viewers can fetch the pages they show and large files resume.
 
 The file is read through Django's storage API in chunks, never whole, so the same code serves
@@ -17,7 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from publications.models import Publication
+from publications.file_types import file_type_of
+from publications.models import FileRole, Publication, PublicationFile
 
 CHUNK_SIZE = 64 * 1024
 RANGE_SPEC = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -117,22 +119,50 @@ def content_disposition(*, attachment: bool, filename: str) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def pdf_response(
-    request: HttpRequest, publication: Publication, *, attachment: bool
+def file_response(
+    request: HttpRequest,
+    file: PublicationFile | None,
+    *,
+    public: bool,
+    attachment: bool,
+    filename: str,
 ) -> HttpResponseBase:
-    """The publication's PDF, whole (200), in part (206), 304 for a cached copy, or 416."""
-    if not publication.pdf:
-        raise Http404("This publication has no PDF.")
-    etag = f'"{publication.pdf_sha256}"' if publication.pdf_sha256 else None
+    """A publication's file, whole (200), in part (206), 304 for a cached copy, or 416. Only a
+    type that may be shown inline (a PDF) is sent inline; anything else is an attachment."""
+    if file is None or not file.file:
+        raise Http404("This publication has no such file.")
+    file_type = file_type_of(file.content_type)
+    if file_type is None:
+        raise Http404("The file is not of a type we serve.")
+    etag = f'"{file.sha256}"' if file.sha256 else None
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = _file_response(request, publication, etag)
-    return _with_headers(response, publication, etag=etag, attachment=attachment)
+        response = _file_response(request, file, etag)
+    if response.status_code in (200, 206):
+        response.headers["Content-Type"] = file_type.content_type
+    return _with_headers(
+        response,
+        public=public,
+        etag=etag,
+        attachment=attachment or not file_type.inline,
+        filename=filename,
+    )
 
 
-def _file_response(request: HttpRequest, publication: Publication, etag: str | None):
-    storage, name = publication.pdf.storage, publication.pdf.name
-    size = publication.pdf_size if publication.pdf_size is not None else _stored_size(publication)
+def file_name(publication: Publication, file: PublicationFile) -> str:
+    """The name a file is saved under: the slug, then its role and language unless it is the
+    full report in the publication's own language, then its type's extension."""
+    parts = [publication.slug]
+    if file.role != FileRole.FULL_REPORT or file.language:
+        parts.append(file.role)
+    if file.language:
+        parts.append(file.language)
+    return "-".join(parts) + file.extension
+
+
+def _file_response(request: HttpRequest, file: PublicationFile, etag: str | None):
+    storage, name = file.file.storage, file.file.name
+    size = file.size if file.size else _stored_size(file)
     header = request.headers.get("Range")
     if header and request.headers.get("If-Range", etag) != etag:
         header = None  # the client's partial copy is of another version: send it all again
@@ -143,13 +173,13 @@ def _file_response(request: HttpRequest, publication: Publication, etag: str | N
         response.headers["Content-Range"] = f"bytes */{size}"
         return response
     try:
-        file = storage.open(name, "rb")
+        stream = storage.open(name, "rb")
     except FileNotFoundError as exc:
-        raise Http404("The PDF file is missing from storage.") from exc
+        raise Http404("The file is missing from storage.") from exc
     whole = byte_range is None
     byte_range = byte_range or ByteRange(0, size - 1)
     response = StreamingHttpResponse(
-        FileRangeIterator(file, byte_range), status=200 if whole else 206
+        FileRangeIterator(stream, byte_range), status=200 if whole else 206
     )
     response.headers["Content-Length"] = str(byte_range.length)
     if not whole:
@@ -157,24 +187,22 @@ def _file_response(request: HttpRequest, publication: Publication, etag: str | N
     return response
 
 
-def _stored_size(publication: Publication) -> int:
+def _stored_size(file: PublicationFile) -> int:
     try:
-        return publication.pdf.storage.size(publication.pdf.name)
+        return file.file.storage.size(file.file.name)
     except FileNotFoundError as exc:
-        raise Http404("The PDF file is missing from storage.") from exc
+        raise Http404("The file is missing from storage.") from exc
 
 
-def _with_headers(response, publication: Publication, *, etag: str | None, attachment: bool):
-    if response.status_code in (200, 206):
-        response.headers["Content-Type"] = "application/pdf"
+def _with_headers(response, *, public: bool, etag: str | None, attachment: bool, filename: str):
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = content_disposition(
-        attachment=attachment, filename=f"{publication.slug}.pdf"
+        attachment=attachment, filename=filename
     )
     if etag:
         response.headers["ETag"] = etag
-    if publication.is_public:
+    if public:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
         # A staff preview of a draft must not stay in a shared cache once it is unpublished.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from core.queueing import task
 
 
-def extract_pdf(publication_id: int, sha256: str) -> None:
-    """Have a worker extract this file's text."""
-    task("publications.tasks.extract_pdf").delay(publication_id, sha256)
+def extract_pdf(file_id: int, sha256: str) -> None:
+    """Have a worker extract this PDF file's text."""
+    task("publications.tasks.extract_pdf").delay(file_id, sha256)
 
 
 def reindex_publications(publication_ids: list[int]) -> None:

@@ -15,9 +15,9 @@ def publish_due_publications() -> int:
 # acks_late + reject_on_worker_lost (settings): a task whose worker dies is delivered again.
 # Its hard limit is past the parser's own for the longest file allowed.
 @shared_task(time_limit=extraction.longest_run_seconds())
-def extract_pdf(publication_id: int, sha256: str) -> str:
-    """Extract the text of this publication's PDF, if it is still this file."""
-    return extraction.extraction_run(publication_id=publication_id, sha256=sha256)
+def extract_pdf(file_id: int, sha256: str) -> str:
+    """Extract the text of this PDF file, if it still holds these bytes."""
+    return extraction.extraction_run(file_id=file_id, sha256=sha256)
 
 
 @shared_task

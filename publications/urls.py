@@ -10,6 +10,12 @@ urlpatterns = [
     path("publications/<slug:slug>/", views.publication_detail, name="detail"),
     path("publications/<slug:slug>/pdf/", views.publication_pdf, name="pdf"),
     path("publications/<slug:slug>/download/", views.publication_download, name="download"),
+    path("publications/<slug:slug>/files/<int:file_id>/", views.publication_file, name="file"),
+    path(
+        "publications/<slug:slug>/files/<int:file_id>/download/",
+        views.publication_file_download,
+        name="file-download",
+    ),
     path("publications/<slug:slug>/cover/", views.publication_cover, name="cover"),
     path("publications/<slug:slug>/cite.bib", views.citation_bibtex, name="cite-bibtex"),
     path("publications/<slug:slug>/cite.ris", views.citation_ris, name="cite-ris"),

@@ -20,7 +20,12 @@ from publications.filters import publication_listing
 from publications.models import Author, Publication, Topic, listing_prefetches
 from publications.page_cache import cached_page
 from publications.pagination import paginate
-from publications.pdf_responses import content_disposition, cover_response, pdf_response
+from publications.pdf_responses import (
+    content_disposition,
+    cover_response,
+    file_name,
+    file_response,
+)
 
 HOME_LATEST = 10
 AUTHORS_PER_PAGE = 60
@@ -35,14 +40,14 @@ def with_publication(view):
     kind of page under the new one, so renamed publications keep their links and citations."""
 
     @wraps(view)
-    def wrapper(request, slug):
+    def wrapper(request, slug, **kwargs):
         publication = selectors.visible_publication(slug, user=request.user)
         if publication is not None:
-            return view(request, publication)
+            return view(request, publication, **kwargs)
         new_slug = selectors.renamed_slug(slug, user=request.user)
         if new_slug is None:
             raise Http404("No such publication.")
-        return redirect(request.resolver_match.view_name, slug=new_slug, permanent=True)
+        return redirect(request.resolver_match.view_name, slug=new_slug, permanent=True, **kwargs)
 
     return wrapper
 
@@ -75,7 +80,7 @@ def publication_detail(request, publication):
 def render_publication_page(request, publication: Publication, *, preview: bool = False):
     """The publication page as the public sees it; also the admin's preview of drafts and
     scheduled items, which shows a "Preview — not public" banner and is never cached."""
-    prefetch_related_objects([publication], *listing_prefetches())
+    prefetch_related_objects([publication], *listing_prefetches(), "files")
     publisher = site_publisher()
     preview = preview or not publication.is_public
     context = {
@@ -95,19 +100,61 @@ def render_publication_page(request, publication: Publication, *, preview: bool 
     return response
 
 
-# The one response our own pages may frame (the inline viewer); every other page refuses framing.
+# A file is no page of ours: it may run nothing, load nothing and send no form. Only an inline
+# file (the PDF viewer) may be framed, and only by our own pages; every other page refuses it.
+FILE_CSP = {
+    "default-src": ["'none'"],
+    "img-src": None,
+    "object-src": ["'self'"],
+    "frame-src": None,
+    "form-action": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'self'"],
+}
+DOWNLOAD_CSP = {**FILE_CSP, "frame-ancestors": ["'none'"]}
+
+
+def _serve(request, publication: Publication, file, *, attachment: bool):
+    filename = file_name(publication, file) if file is not None else ""
+    return file_response(
+        request, file, public=publication.is_public, attachment=attachment, filename=filename
+    )
+
+
 @require_safe
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": ["'self'"]})
+@csp_replace(FILE_CSP)
 @with_publication
 def publication_pdf(request, publication):
-    return pdf_response(request, publication, attachment=False)
+    """The first PDF, inline: the address the page, citations and feeds have always given."""
+    return _serve(request, publication, publication.first_pdf, attachment=False)
 
 
 @require_safe
+@csp_replace(DOWNLOAD_CSP)
 @with_publication
 def publication_download(request, publication):
-    return pdf_response(request, publication, attachment=True)
+    return _serve(request, publication, publication.first_pdf, attachment=True)
+
+
+@require_safe
+@xframe_options_sameorigin
+@csp_replace(FILE_CSP)
+@with_publication
+def publication_file(request, publication, file_id):
+    """One file by its id (never its position), inline when its type allows."""
+    return _serve(
+        request, publication, publication.files.filter(pk=file_id).first(), attachment=False
+    )
+
+
+@require_safe
+@csp_replace(DOWNLOAD_CSP)
+@with_publication
+def publication_file_download(request, publication, file_id):
+    return _serve(
+        request, publication, publication.files.filter(pk=file_id).first(), attachment=True
+    )
 
 
 @require_safe

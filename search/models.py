@@ -96,6 +96,9 @@ class SearchPage(models.Model):
     """One page of a publication's PDF, for page-level hits and snippets."""
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="pages")
+    # The publication file the page is of (null: an import's plain text). No foreign key: the
+    # pages are rewritten from the catalogue's on every index write.
+    file_id = models.IntegerField(null=True)
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
     vector = models.GeneratedField(
@@ -106,7 +109,11 @@ class SearchPage(models.Model):
         # Pages are only ever read by their document (postings, phrase checks, snippets), through
         # this constraint's index: a GIN index over their vectors cost half of a page's write.
         constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="search_page_unique"),
+            models.UniqueConstraint(
+                fields=["document", "file_id", "number"],
+                name="search_page_unique",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self):

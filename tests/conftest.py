@@ -3,15 +3,13 @@ var/ unless DATABASE_URL / REDIS_URL point elsewhere."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
-from django.core.files.base import ContentFile
 
 from config import embedded
-from tests.factories import PublicationFactory
+from tests.factories import PublicationFactory, PublicationFileFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.servers import CeleryWorker, RedisServer
 
@@ -278,10 +276,7 @@ def with_pdf():
 
     def make(data: bytes, **fields):
         publication = PublicationFactory(**fields)
-        publication.pdf.save(f"{publication.slug}.pdf", ContentFile(data), save=False)
-        publication.pdf_size = len(data)
-        publication.pdf_sha256 = hashlib.sha256(data).hexdigest()
-        publication.save()
+        PublicationFileFactory(publication=publication, data=data)
         return publication
 
     return make

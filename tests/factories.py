@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
 from publications.models import (
+    PDF_CONTENT_TYPE,
     Author,
+    FileRole,
     Publication,
     PublicationAuthor,
+    PublicationFile,
     Series,
     Status,
     Topic,
@@ -74,3 +79,30 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
+
+
+class PublicationFileFactory(factory.django.DjangoModelFactory):
+    """A stored file as the services leave it (size, hash, type), whatever its bytes are: the
+    upload check is bypassed on purpose, so the pipeline can be fed any file."""
+
+    class Meta:
+        model = PublicationFile
+        exclude = ["data"]
+
+    publication = factory.SubFactory(PublicationFactory)
+    role = FileRole.FULL_REPORT
+    data = b"%PDF-1.4 test"
+    content_type = PDF_CONTENT_TYPE
+    position = factory.LazyAttribute(lambda o: o.publication.files.count())
+    file = factory.LazyAttribute(
+        lambda o: ContentFile(o.data, name=f"{o.publication.slug}{_extension(o.content_type)}")
+    )
+    size = factory.LazyAttribute(lambda o: len(o.data))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.data).hexdigest())
+
+
+def _extension(content_type: str) -> str:
+    from publications.file_types import file_type_of
+
+    file_type = file_type_of(content_type)
+    return file_type.extension if file_type else ".bin"

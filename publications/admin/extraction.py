@@ -1,13 +1,15 @@
-"""What staff see of PDF text extraction: status with colour, reason, flags, and a re-run."""
+"""What staff see of each PDF file's text extraction: status with colour, reason, flags, and a
+re-run."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, format_html_join
 
-from publications.models import Extraction, ExtractionFlag, ExtractionStatus, Publication
+from publications.models import Extraction, ExtractionFlag, ExtractionStatus, PublicationFile
 
 
 def extraction_payload(extraction: Extraction | None) -> dict:
@@ -46,22 +48,25 @@ def render_extraction(extraction: Extraction | None, *, poll_url: str = ""):
     )
 
 
-def extraction_json(publication: Publication, *, empty: str) -> JsonResponse:
-    """What the change form's poll reads: the status, and the form's read-only fields that
-    extraction writes, shown as the form shows them (`empty` for no value), so none stays stale."""
-    extraction = Extraction.objects.filter(publication=publication).first()
+def extraction_json(file: PublicationFile) -> JsonResponse:
+    """What the change form's poll reads for one PDF file: its status, and the summary that says
+    its page count (one form lists several files, so there is no single field to update)."""
+    extraction = extraction_of(file)
     payload = extraction_payload(extraction)
     payload["html"] = str(render_extraction(extraction))
-    page_count = publication.page_count
-    payload["fields"] = {"page_count": empty if page_count is None else str(page_count)}
+    payload["fields"] = {}
     return JsonResponse(payload)
 
 
-def extraction_of(publication: Publication) -> Extraction | None:
+def extraction_of(file: PublicationFile) -> Extraction | None:
     try:
-        return publication.extraction
+        return file.extraction
     except Extraction.DoesNotExist:
         return None
+
+
+def _extractions(**conditions) -> Exists:
+    return Exists(Extraction.objects.filter(publication_id=OuterRef("pk"), **conditions))
 
 
 class ExtractionStatusFilter(admin.SimpleListFilter):
@@ -73,9 +78,11 @@ class ExtractionStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "none":
-            return queryset.filter(extraction__isnull=True)
+            pdfs = PublicationFile.objects.pdfs().filter(publication_id=OuterRef("pk"))
+            return queryset.filter(~Exists(pdfs))
         if self.value() in ExtractionStatus.values:
-            return queryset.filter(extraction__status=self.value())
+            # Any of its PDF files in this state.
+            return queryset.filter(_extractions(status=self.value()))
         return queryset
 
 
@@ -88,5 +95,5 @@ class ExtractionFlagFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ExtractionFlag.values:
-            return queryset.filter(extraction__flags__contains=[self.value()])
+            return queryset.filter(_extractions(flags__contains=[self.value()]))
         return queryset

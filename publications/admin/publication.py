@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from publications import services
@@ -24,8 +24,9 @@ from publications.admin.extraction import (
 )
 from publications.admin.filters import YearFilter
 from publications.extraction.requests import extraction_request
-from publications.forms import PublicationAdminForm
-from publications.models import Publication, PublicationAuthor, Status
+from publications.file_types import file_type_of
+from publications.forms import PublicationAdminForm, PublicationFileForm
+from publications.models import Publication, PublicationAuthor, PublicationFile, Status
 
 STATUS_ICONS = {"published": "icon-yes.svg", "scheduled": "icon-clock.svg", "draft": "icon-no.svg"}
 
@@ -52,17 +53,52 @@ class AuthorshipInline(admin.TabularInline):
     verbose_name_plural = "authors, in byline order (lower position first)"
 
 
+class FileFormSet(AuthorshipFormSet):
+    """New files go after the existing ones, as new authors do."""
+
+
+class PublicationFileInline(admin.TabularInline):
+    model = PublicationFile
+    form = PublicationFileForm
+    formset = FileFormSet
+    fields = ["position", "file", "role", "title", "language", "facts", "text_extraction"]
+    readonly_fields = ["facts", "text_extraction"]
+    ordering = ["position", "id"]
+    extra = 1
+    verbose_name = "file"
+    verbose_name_plural = "files, in order (the first PDF is the one the page shows)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("extraction")
+
+    @admin.display(description="size, type")
+    def facts(self, obj):
+        if obj.pk is None:
+            return "—"
+        file_type = file_type_of(obj.content_type)
+        return f"{filesizeformat(obj.size)}, {file_type.label if file_type else obj.content_type}"
+
+    @admin.display(description="text extraction")
+    def text_extraction(self, obj):
+        if obj.pk is None or not obj.is_pdf:
+            return "—"
+        poll_url = reverse(
+            "admin:publications_publication_file_extraction", args=[obj.publication_id, obj.pk]
+        )
+        return render_extraction(extraction_of(obj), poll_url=poll_url)
+
+
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     form = PublicationAdminForm
-    inlines = [AuthorshipInline]
+    inlines = [AuthorshipInline, PublicationFileInline]
     list_display = [
         "title",
         "type",
         "status_label",
         "publication_date",
         "byline",
-        "pdf_summary",
+        "files_summary",
         "text_extraction",
         "public_link",
     ]
@@ -78,15 +114,7 @@ class PublicationAdmin(admin.ModelAdmin):
     date_hierarchy = "publication_date"
     autocomplete_fields = ["topics", "series"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = [
-        "pdf_size",
-        "pdf_sha256",
-        "page_count",
-        "created_at",
-        "updated_at",
-        "first_published_at",
-        "text_extraction_detail",
-    ]
+    readonly_fields = ["created_at", "updated_at", "first_published_at"]
     actions = ["publish_selected", "unpublish_selected", "reextract_selected"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "type", "series"]}),
@@ -95,18 +123,6 @@ class PublicationAdmin(admin.ModelAdmin):
             {"fields": ["status", "publication_date", "announce", "first_published_at"]},
         ),
         ("About", {"fields": ["abstract", "topics", "doi", "cover_image"]}),
-        (
-            "PDF",
-            {
-                "fields": [
-                    "pdf",
-                    "text_extraction_detail",
-                    "pdf_size",
-                    "page_count",
-                    "pdf_sha256",
-                ]
-            },
-        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -116,8 +132,9 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         byline = PublicationAuthor.objects.select_related("author").order_by("position", "id")
-        queryset = super().get_queryset(request).select_related("extraction")
-        return queryset.prefetch_related(Prefetch("authorships", byline))
+        files = PublicationFile.objects.select_related("extraction").order_by("position", "id")
+        queryset = super().get_queryset(request)
+        return queryset.prefetch_related(Prefetch("authorships", byline), Prefetch("files", files))
 
     def get_urls(self):
         preview = path(
@@ -126,21 +143,25 @@ class PublicationAdmin(admin.ModelAdmin):
             name="publications_publication_preview",
         )
         extraction = path(
-            "<path:object_id>/extraction.json",
+            "<path:object_id>/files/<int:file_id>/extraction.json",
             self.admin_site.admin_view(self.extraction_view),
-            name="publications_publication_extraction",
+            name="publications_publication_file_extraction",
         )
         # Before the defaults, whose "<object_id>/" catch-all would swallow them.
         return [preview, extraction, *super().get_urls()]
 
-    def extraction_view(self, request, object_id):
-        """The extraction status as JSON, polled by the change form while the worker runs."""
+    def extraction_view(self, request, object_id, file_id):
+        """A PDF file's extraction status as JSON, polled by the change form while it runs."""
         publication = self.get_object(request, unquote(object_id))
         if publication is None:
             raise Http404("No such publication.")
         if not self.has_view_or_change_permission(request, publication):
             raise PermissionDenied
-        return extraction_json(publication, empty=self.get_empty_value_display())
+        file = PublicationFile.objects.select_related("extraction")
+        file = file.filter(publication=publication, pk=file_id).first()
+        if file is None:
+            raise Http404("No such file.")
+        return extraction_json(file)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -167,16 +188,24 @@ class PublicationAdmin(admin.ModelAdmin):
         return reverse("admin:publications_publication_preview", args=[obj.pk])
 
     def save_model(self, request, obj, form, change):
-        upload = form.cleaned_data.get("pdf")
-        # The form already put any upload on obj; put the stored file back and let the service
-        # attach the upload, so its size and hash are kept (and the same bytes change nothing).
-        obj.pdf = form.initial.get("pdf") or ""
-        services.publication_save(
-            publication=obj,
-            old_slug=form.initial.get("slug", ""),
-            pdf=upload if isinstance(upload, UploadedFile) else None,
-            remove_pdf=upload is False,  # "Clear" ticked
-        )
+        services.publication_save(publication=obj, old_slug=form.initial.get("slug", ""))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PublicationFile:
+            return super().save_formset(request, form, formset, change)
+        for file_form in formset.deleted_forms:
+            if file_form.instance.pk is not None:
+                services.publication_file_delete(file=file_form.instance)
+        for file_form in formset.forms:
+            if file_form in formset.deleted_forms or not file_form.has_changed():
+                continue
+            file, upload = file_form.instance, file_form.cleaned_data.get("file")
+            # The form already put any upload on the row; put the stored file back and let the
+            # service store the upload, with its size, hash and type (the same bytes: nothing).
+            file.file = file_form.initial.get("file") or ""
+            file.publication = form.instance
+            upload = upload if isinstance(upload, UploadedFile) else None
+            services.publication_file_save(file=file, upload=upload)
 
     def delete_model(self, request, obj):
         services.publications_delete(publications=Publication.objects.filter(pk=obj.pk))
@@ -213,8 +242,9 @@ class PublicationAdmin(admin.ModelAdmin):
     @admin.action(description="Re-extract the text of selected PDFs", permissions=["change"])
     def reextract_selected(self, request, queryset):
         queued = 0
-        for publication in queryset.exclude(pdf_sha256=""):
-            queued += extraction_request(publication=publication, force=True)
+        files = PublicationFile.objects.pdfs().filter(publication__in=queryset.values("pk"))
+        for file in files.order_by("publication_id", "position", "id"):
+            queued += extraction_request(file=file, force=True)
         message = ngettext(
             "Text extraction queued for %(count)d PDF.",
             "Text extraction queued for %(count)d PDFs.",
@@ -224,14 +254,12 @@ class PublicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="text")
     def text_extraction(self, obj):
-        return render_extraction(extraction_of(obj)) if obj.pdf else "—"
-
-    @admin.display(description="text extraction")
-    def text_extraction_detail(self, obj):
-        if obj.pk is None or not obj.pdf:
+        pdfs = [file for file in obj.files.all() if file.is_pdf]
+        if not pdfs:
             return "—"
-        poll_url = reverse("admin:publications_publication_extraction", args=[obj.pk])
-        return render_extraction(extraction_of(obj), poll_url=poll_url)
+        return format_html_join(
+            format_html("<br>"), "{}", ((render_extraction(extraction_of(f)),) for f in pdfs)
+        )
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
@@ -248,12 +276,18 @@ class PublicationAdmin(admin.ModelAdmin):
     def byline(self, obj):
         return ", ".join(author.name for author in obj.ordered_authors)
 
-    @admin.display(description="PDF", ordering="pdf_size")
-    def pdf_summary(self, obj):
-        if not obj.pdf:
-            return "no PDF"
-        pages = "pages pending" if obj.page_count is None else f"{obj.page_count} pages"
-        return f"{filesizeformat(obj.pdf_size or 0)}, {pages}"
+    @admin.display(description="files")
+    def files_summary(self, obj):
+        files = obj.files.all()
+        if not files:
+            return "no files"
+        first_pdf = next((file for file in files if file.is_pdf), None)
+        count = ngettext("%(count)d file", "%(count)d files", len(files)) % {"count": len(files)}
+        if first_pdf is None:
+            return count
+        pages = first_pdf.page_count
+        pages = "pages pending" if pages is None else f"{pages} pages"
+        return f"{count}; PDF {filesizeformat(first_pdf.size)}, {pages}"
 
     @admin.display(description="public page")
     def public_link(self, obj):

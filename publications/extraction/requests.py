@@ -1,5 +1,5 @@
-"""Asking for a publication's PDF text: the Extraction row is the record of work, the task
-only a trigger. publications.changes requests it as part of every catalogue change."""
+"""Asking for a PDF file's text: the Extraction row is the record of work, the task only a
+trigger. publications.changes requests it as part of every catalogue change."""
 
 from __future__ import annotations
 
@@ -9,32 +9,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from publications import queue
-from publications.models import Extraction, ExtractionStatus, Publication, PublicationPage
+from publications.models import Extraction, ExtractionStatus, PublicationFile, PublicationPage
 
 
-def extraction_request(*, publication: Publication, force: bool = False) -> bool:
-    """Record that the publication's current PDF needs extracting and queue it after commit.
+def extraction_request(*, file: PublicationFile, force: bool = False) -> bool:
+    """Record that this PDF file needs extracting and queue it after commit.
 
-    False when there is nothing to do: no PDF, this file's text is already stored, or this file is
-    already queued. `force` extracts again a file that was extracted.
+    False when there is nothing to do: not a PDF (any extraction of the PDF it replaced goes,
+    with its pages), this file's text is already stored, or this file is already queued. `force`
+    extracts again a file that was extracted.
     """
-    if not publication.pdf_sha256:
-        # Pages came from the removed PDF only if it had an extraction (imported text has none);
-        # the index follows in the same change (publications.changes).
-        removed, _ = Extraction.objects.filter(publication=publication).delete()
-        if removed:
-            replace_pages(publication.pk, None)
+    if not file.is_pdf:
+        removed, _ = Extraction.objects.filter(file=file).delete()
+        if removed:  # the index follows in the same change (publications.changes)
+            replace_pages(file, None)
         return False
-    sha256 = publication.pdf_sha256
-    current = Extraction.objects.filter(publication=publication).first()
-    if current and current.sha256 == sha256 and not force:
+    current = Extraction.objects.filter(file=file).first()
+    if current and current.sha256 == file.sha256 and not force:
         already_done = current.status == ExtractionStatus.DONE
         if already_done or current.status in (ExtractionStatus.PENDING, ExtractionStatus.RUNNING):
             return False
     Extraction.objects.update_or_create(
-        publication=publication,
+        file=file,
         defaults={
-            "sha256": sha256,
+            "publication_id": file.publication_id,
+            "sha256": file.sha256,
             "status": ExtractionStatus.PENDING,
             "reason": "",
             "detail": "",
@@ -43,17 +42,17 @@ def extraction_request(*, publication: Publication, force: bool = False) -> bool
             "queued_at": timezone.now(),
         },
     )
-    transaction.on_commit(partial(queue.extract_pdf, publication.pk, sha256))
+    transaction.on_commit(partial(queue.extract_pdf, file.pk, file.sha256))
     return True
 
 
-def replace_pages(publication_id: int, pages: list[str] | None) -> None:
-    """The publication's pages and page count, replaced (None: no pages, count unknown)."""
-    PublicationPage.objects.filter(publication_id=publication_id).delete()
+def replace_pages(file: PublicationFile, pages: list[str] | None) -> None:
+    """The file's pages and page count, replaced (None: no pages, count unknown)."""
+    PublicationPage.objects.filter(file=file).delete()
     PublicationPage.objects.bulk_create(
-        PublicationPage(publication_id=publication_id, number=number, text=text)
+        PublicationPage(publication_id=file.publication_id, file=file, number=number, text=text)
         for number, text in enumerate(pages or [], start=1)
     )
-    Publication.objects.filter(pk=publication_id).update(
+    PublicationFile.objects.filter(pk=file.pk).update(
         page_count=len(pages) if pages is not None else None
     )

@@ -31,7 +31,7 @@ from publications.models import (
     ExtractionFlag,
     ExtractionReason,
     ExtractionStatus,
-    Publication,
+    PublicationFile,
 )
 from publications.pdf_files import PDF_MAGIC
 
@@ -60,23 +60,21 @@ def longest_run_seconds() -> float:
     return lease_length(settings.EXTRACTION_MAX_PAGES).total_seconds()
 
 
-def extraction_claim(*, publication_id: int, sha256: str) -> Extraction | None:
+def extraction_claim(*, file_id: int, sha256: str) -> Extraction | None:
     """Take the row for this file: pending, or running under a lease that expired (its worker
     died). Counts the attempt. None when someone else holds it or the file changed."""
     now = timezone.now()
     claimable = Q(status=ExtractionStatus.PENDING) | Q(
         status=ExtractionStatus.RUNNING, lease_until__lt=now
     )
-    claimed = Extraction.objects.filter(
-        claimable, publication_id=publication_id, sha256=sha256
-    ).update(
+    claimed = Extraction.objects.filter(claimable, file_id=file_id, sha256=sha256).update(
         status=ExtractionStatus.RUNNING,
         lease_until=now + lease_length(),
         attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
-    extraction = Extraction.objects.get(publication_id=publication_id)
+    extraction = Extraction.objects.get(file_id=file_id)
     if extraction.attempts > settings.EXTRACTION_MAX_ATTEMPTS:
         extraction_fail(
             extraction=extraction,
@@ -87,16 +85,16 @@ def extraction_claim(*, publication_id: int, sha256: str) -> Extraction | None:
     return extraction
 
 
-def extraction_run(*, publication_id: int, sha256: str) -> str:
+def extraction_run(*, file_id: int, sha256: str) -> str:
     """Claim, parse in a limited child, store. Returns what happened, for the task's result."""
-    extraction = extraction_claim(publication_id=publication_id, sha256=sha256)
+    extraction = extraction_claim(file_id=file_id, sha256=sha256)
     if extraction is None:
         return "skipped"
-    publication = Publication.objects.get(pk=publication_id)
+    file = PublicationFile.objects.get(pk=file_id)
     started = time.monotonic()
     on_pages = partial(extraction_hold, extraction=extraction)
     try:
-        with local_copy(publication) as path:
+        with local_copy(file) as path:
             result = parse_pdf(path, on_pages=on_pages)
     except ChildFailed as failure:
         if failure.retryable and extraction.attempts < settings.EXTRACTION_MAX_ATTEMPTS:
@@ -143,9 +141,9 @@ def parse_pdf(path: str, *, on_pages: Callable[[int], None] | None = None) -> di
 
 
 @contextlib.contextmanager
-def local_copy(publication: Publication) -> Iterator[str]:
+def local_copy(file: PublicationFile) -> Iterator[str]:
     """A path to the PDF on local disk: the file itself, or a temporary copy from remote storage."""
-    storage, name = publication.pdf.storage, publication.pdf.name
+    storage, name = file.file.storage, file.file.name
     try:
         yield storage.path(name)
         return
@@ -165,7 +163,7 @@ def extraction_store(*, extraction: Extraction, result: dict, seconds: float) ->
             return "superseded"
         pages = result["pages"]
         flags = list(result["flags"])
-        if _replace_pages(current.publication_id, pages):
+        if _replace_pages(current, pages):
             flags.append(ExtractionFlag.INDEX_TRUNCATED)
         current.engine = result["engine"]
         current.page_errors = result["page_errors"]
@@ -185,16 +183,18 @@ def extraction_fail(
         if current is None:
             return "superseded"
         if current.extracted_sha256 != current.sha256:
-            _replace_pages(current.publication_id, None)
+            _replace_pages(current, None)
             current.extracted_sha256 = ""
             current.pages = current.characters = None
         _finish(current, failed=reason, detail=detail, seconds=seconds)
     return ExtractionStatus.FAILED
 
 
-def _replace_pages(publication_id: int, pages: list[str] | None) -> bool:
-    """Store the pages and index them; True when the index had to cut the text."""
-    replace_pages(publication_id, pages)
+def _replace_pages(extraction: Extraction, pages: list[str] | None) -> bool:
+    """Store the file's pages and index its publication; True when the index had to cut the
+    text (of this file or another of the publication's: the flag says the index is cut)."""
+    publication_id = extraction.publication_id
+    replace_pages(PublicationFile(pk=extraction.file_id, publication_id=publication_id), pages)
     # The page count shows on the publication page, the text in search results.
     return publication_id in catalogue_changed(ids=[publication_id], text_changed=True)
 
@@ -210,9 +210,7 @@ def extraction_release(*, extraction: Extraction, detail: str) -> None:
             detail=detail,
             queued_at=timezone.now(),
         )
-        transaction.on_commit(
-            partial(queue.extract_pdf, extraction.publication_id, extraction.sha256)
-        )
+        transaction.on_commit(partial(queue.extract_pdf, extraction.file_id, extraction.sha256))
 
 
 def extraction_sweep() -> int:
@@ -225,15 +223,11 @@ def extraction_sweep() -> int:
         status=ExtractionStatus.RUNNING, lease_until__lt=now, queued_at__lt=now - lease_length()
     )
     queued = 0
-    for publication_id, sha256 in Extraction.objects.filter(stale).values_list(
-        "publication_id", "sha256"
-    ):
+    for file_id, sha256 in Extraction.objects.filter(stale).values_list("file_id", "sha256"):
         # Conditional, so two sweeps at once queue each row once.
-        touched = Extraction.objects.filter(stale, publication_id=publication_id).update(
-            queued_at=now
-        )
+        touched = Extraction.objects.filter(stale, file_id=file_id).update(queued_at=now)
         if touched:
-            queue.extract_pdf(publication_id, sha256)
+            queue.extract_pdf(file_id, sha256)
             queued += 1
     return queued
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from django.core.files import File
 from django.db import DataError, IntegrityError, models
 from django.db.models import Value
 from django.db.models.functions import Lower
@@ -16,9 +15,10 @@ from django.utils.text import slugify
 
 from publications import changes, services
 from publications.extraction.requests import extraction_request
-from publications.importing.files import resolve_pdf
+from publications.importing.attach import ResolvedFile, attach_pdf, set_files
+from publications.importing.files import resolve_file, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
-from publications.models import Author, Publication, PublicationPage, Status, Topic
+from publications.models import Author, Publication, PublicationPage, Series, Status, Topic
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
@@ -31,9 +31,8 @@ TRACKED_FIELDS = (
     "announce",
     "first_published_at",
     "publish_batch",
-    "page_count",
+    "series_id",
 )
-PDF_FIELDS = ("pdf", "pdf_size", "pdf_sha256", "page_count")
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,32 +47,51 @@ def import_row(*, row: ImportRow, pdf_dir: Path, batch: uuid.UUID, notify: bool)
     """Create or update the publication a row describes; RowError when it cannot be applied.
     One step of the import's bulk change (publications.changes): its own transaction, its
     search documents written with the next batch once it has committed."""
+    # Every file is found and checked before anything is written: a bad one skips the row.
     pdf_path = resolve_pdf(pdf_dir=pdf_dir, relative=row.pdf) if row.pdf else None
+    files = None
+    if row.files is not None:
+        files = [
+            ResolvedFile(
+                spec, resolve_file(pdf_dir=pdf_dir, relative=spec.path, where=f"files[{i}]")
+            )
+            for i, spec in enumerate(row.files)
+        ]
     try:
         with changes.step():
-            return _apply(row=row, pdf_path=pdf_path, batch=batch, notify=notify)
+            return _apply(row=row, pdf_path=pdf_path, files=files, batch=batch, notify=notify)
     except (IntegrityError, DataError) as exc:
         # Validation should leave nothing for the database to refuse; if it does (a concurrent
         # import creating the same author, say), this row is skipped and the next one goes on.
         raise RowError(f"the database refused it: {str(exc).splitlines()[0]}") from exc
 
 
-def _apply(*, row: ImportRow, pdf_path: Path | None, batch: uuid.UUID, notify: bool) -> Outcome:
-    """The row applied through the save service the admin uses, only when something differs."""
+def _apply(
+    *,
+    row: ImportRow,
+    pdf_path: Path | None,
+    files: list[ResolvedFile] | None,
+    batch: uuid.UUID,
+    notify: bool,
+) -> Outcome:
+    """The row applied through the save services the admin uses, only when something differs."""
     publication = _find_or_new(row)
     created = publication.pk is None
     authors, authors_changed = _resolve_all(row.authors, _author)
     topics, topics_changed = _resolve_all(row.topics, _topic)
     before = _snapshot(publication)
     _assign(publication, row=row, created=created, batch=batch, notify=notify)
+    if row.series_given:
+        publication.series = _series(row.series)
     if created:  # saved first: the byline and topics need its key
         services.publication_save(publication=publication, batch=batch)
     links_changed = _set_links(publication, authors=authors, topics=topics, text=row.text)
-    new_pdf = pdf_path is not None and _attach_pdf(publication, pdf_path)
+    files_changed = pdf_path is not None and attach_pdf(publication, pdf_path)
+    files_changed |= files is not None and set_files(publication, files)
     changed = [name for name in TRACKED_FIELDS if getattr(publication, name) != before[name]]
-    touched = created or bool(changed) or links_changed or new_pdf
-    if new_pdf or (touched and not created):
-        fields = {*changed, *(PDF_FIELDS if new_pdf else ())}
+    touched = created or bool(changed) or links_changed or files_changed
+    if touched and not created:
+        fields = {"series" if name == "series_id" else name for name in changed}
         services.publication_save(publication=publication, batch=batch, update_fields=fields)
     elif not created:  # a created row's save asked already
         # Extraction of a file never extracted (an earlier run stopped); else a no-op.
@@ -90,8 +108,8 @@ def _find_or_new(row: ImportRow) -> Publication:
     publication = Publication.objects.select_for_update().filter(slug=row.slug).first()
     if publication is None:
         return Publication(slug=row.slug)
-    if row.text is not None and publication.pdf:
-        raise RowError("text: this publication has a PDF, whose extracted text is indexed instead")
+    if row.text is not None and publication.files.exists():
+        raise RowError("text: this publication has files, whose extracted text is indexed instead")
     return publication
 
 
@@ -117,8 +135,6 @@ def _assign(
     )
     if created or (never_public and released):
         publication.announce = notify
-    if row.text is not None:
-        publication.page_count = None
 
 
 def _set_links(
@@ -139,23 +155,25 @@ def _set_links(
 
 
 def _set_text(publication: Publication, text: str) -> bool:
-    """Keep the row's text as page 1, the only page, as a publication without a PDF has."""
-    if list(publication.pages.values_list("number", "text")) == [(1, text)]:
+    """Keep the row's text as page 1, the only page, as a publication without a file has."""
+    pages = publication.pages.filter(file=None)
+    if list(pages.values_list("number", "text")) == [(1, text)]:
         return False
-    publication.pages.exclude(number=1).delete()
+    pages.exclude(number=1).delete()
     PublicationPage.objects.update_or_create(
-        publication=publication, number=1, defaults={"text": text}
+        publication=publication, file=None, number=1, defaults={"text": text}
     )
     return True
 
 
-def _attach_pdf(publication: Publication, path: Path) -> bool:
-    with path.open("rb") as stream:
-        return services.publication_attach_pdf(
-            publication=publication,
-            file=File(stream, name=path.name),
-            name=f"{publication.slug}.pdf",
-        )
+def _series(name: str | None) -> Series | None:
+    """The series of this name, ignoring case, created when new; None clears it."""
+    if name is None:
+        return None
+    series = _by_name(Series, name)
+    if series is None:
+        series = Series.objects.create(name=name, slug=_unique_slug(Series, name))
+    return series
 
 
 def _resolve_all(

@@ -1,4 +1,4 @@
-"""Reading the import file, and finding and checking the PDFs its rows point to."""
+"""Reading the import file, and finding and checking the files its rows point to."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from publications.file_types import check_file
 from publications.importing.rows import RowError
 from publications.pdf_files import check_pdf_header
 
@@ -55,19 +56,34 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def resolve_pdf(*, pdf_dir: Path, relative: str) -> Path:
-    """The PDF a row names, checked: inside pdf_dir, present, %PDF- first, within the limit."""
+    """The PDF a row's `pdf` names, checked: inside pdf_dir, present, %PDF- first, within the
+    limit (whatever its name: `pdf` has always taken any name)."""
+    return _resolve(pdf_dir=pdf_dir, relative=relative, where="pdf", check=_check_pdf)
+
+
+def resolve_file(*, pdf_dir: Path, relative: str, where: str) -> Path:
+    """A file of a row's `files`, checked: inside pdf_dir, present, of a type we take (by its
+    extension, with first bytes that agree), within the limit."""
+    return _resolve(pdf_dir=pdf_dir, relative=relative, where=where, check=check_file)
+
+
+def _check_pdf(stream, *, name: str, size: int) -> None:
+    check_pdf_header(stream, size=size)
+
+
+def _resolve(*, pdf_dir: Path, relative: str, where: str, check) -> Path:
     base = pdf_dir.resolve()
     # resolve() follows symlinks and "..", so a link that points out of the folder is refused too.
     path = (base / relative).resolve()
     if Path(relative).is_absolute() or not path.is_relative_to(base):
-        raise RowError(f"pdf: {relative!r} is outside the PDF folder {pdf_dir}")
+        raise RowError(f"{where}: {relative!r} is outside the PDF folder {pdf_dir}")
     if not path.is_file():
-        raise RowError(f"pdf: {relative!r} not found in {pdf_dir}")
+        raise RowError(f"{where}: {relative!r} not found in {pdf_dir}")
     try:
         with path.open("rb") as stream:
-            check_pdf_header(stream, size=path.stat().st_size)
+            check(stream, name=path.name, size=path.stat().st_size)
     except ValidationError as exc:
-        raise RowError(f"pdf: {relative!r}: {exc.messages[0]}") from exc
+        raise RowError(f"{where}: {relative!r}: {exc.messages[0]}") from exc
     except OSError as exc:
-        raise RowError(f"pdf: {relative!r} cannot be read: {exc.strerror or exc}") from exc
+        raise RowError(f"{where}: {relative!r} cannot be read: {exc.strerror or exc}") from exc
     return path

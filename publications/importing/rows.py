@@ -12,10 +12,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
-from publications.models import PublicationType
+from publications.file_types import LANGUAGE_TAG
+from publications.models import FileRole, PublicationType
 
 REQUIRED_FIELDS = ("slug", "title", "abstract", "published", "type", "authors", "topics")
-OPTIONAL_FIELDS = ("status", "pdf", "text")
+OPTIONAL_FIELDS = ("status", "pdf", "files", "text", "series")
+FILE_FIELDS = {"path": None, "role": 32, "title": 300, "language": 16}
+SERIES_MAX = 200
 AUTHOR_FIELDS = {"name": 200, "role": 200, "affiliation": 200, "bio": None}
 TOPIC_FIELDS = {"name": 120, "description": None, "parent": 120}
 ROW_STATUSES = ("draft", "published")
@@ -38,6 +41,16 @@ class NamedSpec:
 
 
 @dataclass(frozen=True)
+class FileSpec:
+    """One of a row's files: a path relative to the PDF folder, its role, title and language."""
+
+    path: str
+    role: str = FileRole.FULL_REPORT
+    title: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
 class ImportRow:
     line: int
     slug: str
@@ -49,7 +62,11 @@ class ImportRow:
     topics: tuple[NamedSpec, ...]
     draft: bool = False
     pdf: str | None = None
+    # None: the row says nothing of files (the current ones stay); else the files it lists.
+    files: tuple[FileSpec, ...] | None = None
     text: str | None = None
+    series_given: bool = False
+    series: str | None = None
 
 
 def parse_row(*, text: str, line: int) -> ImportRow:
@@ -57,8 +74,16 @@ def parse_row(*, text: str, line: int) -> ImportRow:
     data = _load_object(text)
     _check_keys(data, required=REQUIRED_FIELDS, optional=OPTIONAL_FIELDS, where="")
     pdf, full_text = _optional_string(data, "pdf"), _full_text(data.get("text"))
-    if pdf and full_text is not None:
-        raise RowError("give either pdf or text, not both (text is for publications without a PDF)")
+    files = _files(data["files"]) if data.get("files") is not None else None
+    if pdf and files is not None:
+        raise RowError("give either pdf or files, not both (pdf is one full-report file)")
+    if (pdf or files) and full_text is not None:
+        raise RowError(
+            "give either files or text, not both (text is for publications without a file)"
+        )
+    series = data.get("series")
+    if series is not None:
+        series = _string(series, "series", max_length=SERIES_MAX, required=True)
     return ImportRow(
         line=line,
         slug=_slug(data["slug"]),
@@ -70,7 +95,37 @@ def parse_row(*, text: str, line: int) -> ImportRow:
         topics=_named_list(data["topics"], "topics", TOPIC_FIELDS),
         draft=_is_draft(data.get("status")),
         pdf=pdf,
+        files=files,
         text=full_text,
+        series_given="series" in data,
+        series=series,
+    )
+
+
+def _files(value: Any) -> tuple[FileSpec, ...]:
+    if not isinstance(value, list):
+        raise RowError(f"files: must be a list of objects, not {_json_type(value)}")
+    return tuple(_file(item, f"files[{index}]") for index, item in enumerate(value))
+
+
+def _file(item: Any, where: str) -> FileSpec:
+    if not isinstance(item, dict):
+        raise RowError(f"{where}: must be an object with path and role, not {_json_type(item)}")
+    optional = ("title", "language")
+    _check_keys(item, required=("path", "role"), optional=optional, where=f"{where}: ")
+    role = _string(item["role"], f"{where}.role", required=True)
+    if role not in FileRole.values:
+        raise RowError(
+            f"{where}.role: unknown role {role!r} (one of: {', '.join(FileRole.values)})"
+        )
+    language = _string(item.get("language") or "", f"{where}.language", max_length=16)
+    if language and not LANGUAGE_TAG.fullmatch(language):
+        raise RowError(f"{where}.language: {language!r} is not a language tag (en, fr, pt-BR)")
+    return FileSpec(
+        path=_string(item["path"], f"{where}.path", required=True),
+        role=role,
+        title=_string(item.get("title") or "", f"{where}.title", max_length=FILE_FIELDS["title"]),
+        language=language,
     )
 
 

@@ -11,6 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from publications.file_types import file_type_of
+
 register = template.Library()
 
 # The same escapes as Django's json_script: inside <script> only "</" and "<!--" are dangerous,
@@ -27,13 +29,26 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 
 
 @register.filter
-def pdf_facts(publication) -> str:
-    """ "2.4 MB, 36 pages": the size always, the page count once extraction has found it."""
-    facts = [filesizeformat(publication.pdf_size)] if publication.pdf_size else []
-    if publication.page_count:
-        pages = publication.page_count
+def file_facts(file) -> str:
+    """ "2.4 MB, 36 pages": the size always, a PDF's page count once extraction has found it."""
+    facts = [filesizeformat(file.size)] if file.size else []
+    if file.page_count:
+        pages = file.page_count
         facts.append(f"{pages} page{'s' if pages != 1 else ''}")
     return ", ".join(facts)
+
+
+@register.filter
+def file_type_label(file) -> str:
+    file_type = file_type_of(file.content_type)
+    return file_type.label if file_type else file.content_type
+
+
+@register.filter
+def file_inline(file) -> bool:
+    """Whether the browser may show this file itself (a PDF), rather than only download it."""
+    file_type = file_type_of(file.content_type)
+    return file_type is not None and file_type.inline
 
 
 @register.filter

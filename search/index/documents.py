@@ -85,8 +85,8 @@ FILTER_ROWS_SQL = """
 DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"
 
 PAGES_SQL = """
-    INSERT INTO search_searchpage (document_id, number, text)
-    SELECT pg.publication_id, pg.number, left(pg.text, %(max_page)s)
+    INSERT INTO search_searchpage (document_id, file_id, number, text)
+    SELECT pg.publication_id, pg.file_id, pg.number, left(pg.text, %(max_page)s)
       FROM publications_publicationpage pg
       JOIN search_searchdocument d ON d.publication_id = pg.publication_id
      WHERE pg.publication_id = ANY(%(ids)s)

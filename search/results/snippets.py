@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import connections
 from django.utils.html import escape
 
+from publications.models import first_pdf_sql
 from search.index.vectors import CONFIG
 from search.replica import search_db
 
@@ -21,21 +22,24 @@ HEADLINE_OPTIONS = (
     "MaxFragments=2, MaxWords=30, MinWords=12"
 )
 
-# In one statement: each document's matching pages ranked, the best five kept, and the headline
-# built from the best page (or, with no page matching, the abstract).
+# In one statement: each document's matching pages ranked; the best five of its first PDF kept
+# (the `pages` a result links to, in that file's viewer), and the headline built from its best
+# page in any file (or, with no page matching, the abstract).
 HIGHLIGHTS_SQL = f"""
     WITH ranked AS (
-        SELECT p.document_id, p.number,
+        SELECT p.document_id, p.file_id, p.number,
+               ts_rank_cd(p.vector, %(query)s::tsquery) AS rank,
                row_number() OVER (PARTITION BY p.document_id
                                   ORDER BY ts_rank_cd(p.vector, %(query)s::tsquery) DESC,
-                                           p.number) AS place
+                                           p.number, p.file_id) AS place
           FROM search_searchpage p
          WHERE p.document_id = ANY(%(ids)s) AND p.vector @@ %(query)s::tsquery
     )
     SELECT d.publication_id,
            ARRAY(SELECT r.number FROM ranked r
-                  WHERE r.document_id = d.publication_id AND r.place <= {MAX_PAGES_PER_RESULT}
-                  ORDER BY r.place),
+                  WHERE r.document_id = d.publication_id
+                    AND r.file_id = {first_pdf_sql("d.publication_id")}
+                  ORDER BY r.rank DESC, r.number LIMIT {MAX_PAGES_PER_RESULT}),
            ts_headline('{CONFIG}',
                        regexp_replace(
                            left(coalesce(p.text, d.abstract), {SNIPPET_SOURCE_CHARACTERS}),
@@ -45,6 +49,7 @@ HIGHLIGHTS_SQL = f"""
       LEFT JOIN ranked best ON best.document_id = d.publication_id AND best.place = 1
       LEFT JOIN search_searchpage p
         ON p.document_id = d.publication_id AND p.number = best.number
+       AND p.file_id IS NOT DISTINCT FROM best.file_id
      WHERE d.publication_id = ANY(%(ids)s)
 """
 

@@ -9,13 +9,13 @@ from tqdm import tqdm
 
 from publications.extraction.requests import extraction_request
 from publications.extraction.services import extraction_run
-from publications.models import ExtractionStatus, Publication
+from publications.models import ExtractionStatus, PublicationFile
 
 
 class Command(BaseCommand):
     help = (
         "Extract the text of PDFs: by default those never extracted; --all every one again, "
-        "--failed those that failed, --slug one publication."
+        "--failed those that failed, --slug one publication's."
     )
 
     def add_arguments(self, parser):
@@ -28,32 +28,32 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        publications = self._select(options)
+        files = self._select(options)
         force = bool(options["all"] or options["failed"] or options["slug"])
         outcomes: Counter[str] = Counter()
-        bar = tqdm(publications, unit="pdf", disable=not sys.stderr.isatty(), desc="Extracting")
-        for publication in bar:
+        bar = tqdm(files, unit="pdf", disable=not sys.stderr.isatty(), desc="Extracting")
+        for file in bar:
             with transaction.atomic():
-                queued = extraction_request(publication=publication, force=force)
+                queued = extraction_request(file=file, force=force)
             if options["queue"]:
                 outcomes["queued" if queued else "already done or queued"] += 1
                 continue
             # Here and now; a row a worker holds is skipped by the claim, never done twice.
-            result = extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+            result = extraction_run(file_id=file.pk, sha256=file.sha256)
             outcomes[result] += 1
         summary = ", ".join(f"{count} {name}" for name, count in sorted(outcomes.items()))
-        self.stdout.write(f"{len(publications)} PDFs: {summary or 'nothing to do'}.")
+        self.stdout.write(f"{len(files)} PDFs: {summary or 'nothing to do'}.")
         if outcomes[ExtractionStatus.FAILED]:
             self.stdout.write("See `manage.py extraction_status` for the reasons.")
 
-    def _select(self, options) -> list[Publication]:
-        publications = Publication.objects.exclude(pdf_sha256="").order_by("pk")
+    def _select(self, options) -> list[PublicationFile]:
+        files = PublicationFile.objects.pdfs().order_by("publication_id", "position", "id")
         if options["slug"]:
-            publications = publications.filter(slug=options["slug"])
-            if not publications.exists():
+            files = files.filter(publication__slug=options["slug"])
+            if not files.exists():
                 raise CommandError(f"No publication with a PDF has the slug {options['slug']!r}.")
         elif options["failed"]:
-            publications = publications.filter(extraction__status=ExtractionStatus.FAILED)
+            files = files.filter(extraction__status=ExtractionStatus.FAILED)
         elif not options["all"]:
-            publications = publications.exclude(extraction__status=ExtractionStatus.DONE)
-        return list(publications)
+            files = files.exclude(extraction__status=ExtractionStatus.DONE)
+        return list(files)

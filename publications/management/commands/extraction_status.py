@@ -1,50 +1,52 @@
-"""The text extraction state of every publication that has a PDF, as a table or as JSON."""
+"""The text extraction state of every PDF file of every publication, as a table or as JSON."""
 
 import json
 
 from django.core.management.base import BaseCommand
 
-from publications.models import Publication
+from publications.models import PublicationFile
 
 
 class Command(BaseCommand):
-    help = "Show, for each publication with a PDF, whether its text was extracted."
+    help = "Show, for each PDF file of each publication, whether its text was extracted."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="one JSON array, for tools")
 
     def handle(self, *args, **options):
-        rows = [_row(publication) for publication in _with_pdf()]
+        rows = [_row(file) for file in _pdf_files()]
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        header = f"{'slug':40} {'status':8} {'pages':>5} {'seconds':>7}  reason / flags"
+        header = f"{'slug':40} {'file':>6} {'status':8} {'pages':>5} {'seconds':>7}  reason / flags"
         self.stdout.write(header)
         for row in rows:
             notes = ", ".join(filter(None, [row["reason"], *row["flags"]]))
             seconds = "" if row["seconds"] is None else f"{row['seconds']:.1f}"
             pages = "" if row["pages"] is None else row["pages"]
             self.stdout.write(
-                f"{row['slug'][:40]:40} {row['status']:8} {pages:>5} {seconds:>7}  {notes}"
+                f"{row['slug'][:40]:40} {row['file']:>6} {row['status']:8} {pages:>5} "
+                f"{seconds:>7}  {notes}"
             )
 
 
-def _with_pdf():
+def _pdf_files():
     return (
-        Publication.objects.exclude(pdf_sha256="")
-        .select_related("extraction")
-        .order_by("slug")
+        PublicationFile.objects.pdfs()
+        .select_related("publication", "extraction")
+        .order_by("publication__slug", "position", "id")
         .iterator(chunk_size=2000)
     )
 
 
-def _row(publication: Publication) -> dict:
-    extraction = getattr(publication, "extraction", None)
+def _row(file: PublicationFile) -> dict:
+    extraction = getattr(file, "extraction", None)
+    row = {"slug": file.publication.slug, "file": file.pk, "role": file.role}
     if extraction is None:
-        return {"slug": publication.slug, "status": "pending", "reason": None, "flags": [],
+        return {**row, "status": "pending", "reason": None, "flags": [],
                 "pages": None, "characters": None, "seconds": None}  # fmt: skip
     return {
-        "slug": publication.slug,
+        **row,
         "status": extraction.status,
         "reason": extraction.reason or None,
         "flags": list(extraction.flags),

@@ -3,14 +3,10 @@ write (index, cached pages, extraction, announcement) is publications.changes.""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from functools import partial
-from typing import IO
 
-from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,47 +16,33 @@ from publications.models import (
     Author,
     Publication,
     PublicationAuthor,
+    PublicationFile,
     Series,
     SlugRedirect,
     Status,
     Topic,
     site_today,
 )
-from publications.pdf_files import check_pdf_header
+from publications.services.files import (
+    file_digest,
+    publication_file_delete,
+    publication_file_save,
+    publication_file_store,
+)
 from publications.totals import total_index_count, total_index_invalidate
 
-__all__ = ["public_catalogue_changed", "total_index_count", "total_index_invalidate"]
+__all__ = [
+    "file_digest",
+    "public_catalogue_changed",
+    "publication_file_delete",
+    "publication_file_save",
+    "publication_file_store",
+    "total_index_count",
+    "total_index_invalidate",
+]
 
 # Written by every save: the status, visibility and first-public stamp the release rules set.
 RELEASE_FIELDS = ("status", "visible_from", "first_published_at", "publish_batch", "updated_at")
-PDF_FIELDS = ("pdf", "pdf_size", "pdf_sha256", "page_count")
-
-
-def file_digest(stream: IO[bytes]) -> tuple[int, str]:
-    """Size and SHA-256 of a file, read in chunks and rewound."""
-    stream.seek(0)
-    digest = hashlib.file_digest(stream, "sha256")  # type: ignore[arg-type]
-    # Measured from the end, not tell(): file_digest hashes a BytesIO from its buffer in place.
-    size = stream.seek(0, os.SEEK_END)
-    stream.seek(0)
-    return size, digest.hexdigest()
-
-
-def publication_attach_pdf(
-    *, publication: Publication, file: File, name: str | None = None
-) -> bool:
-    """Store a PDF on the publication with its size and hash; False when it is the same file."""
-    check_pdf_header(file)
-    size, sha256 = file_digest(file)
-    if publication.pdf and publication.pdf_sha256 == sha256:
-        return False
-    old_name = publication.pdf.name if publication.pdf else None
-    publication.pdf.save(name or "document.pdf", file, save=False)
-    publication.pdf_size, publication.pdf_sha256 = size, sha256
-    publication.page_count = None
-    if old_name and old_name != publication.pdf.name:
-        transaction.on_commit(lambda: publication.pdf.storage.delete(old_name))
-    return True
 
 
 def publication_record_slug_change(*, publication: Publication, old_slug: str) -> None:
@@ -99,51 +81,33 @@ def publication_renumber_authors(*, publication: Publication) -> None:
     PublicationAuthor.objects.bulk_update(changed, ["position"])
 
 
-def publication_remove_pdf(*, publication: Publication) -> bool:
-    """Detach the PDF and forget its size, hash and pages; the file goes once this commits."""
-    if not publication.pdf:
-        return False
-    old_name = publication.pdf.name
-    storage = publication.pdf.storage
-    publication.pdf = ""
-    publication.pdf_size, publication.pdf_sha256, publication.page_count = None, "", None
-    transaction.on_commit(lambda: storage.delete(old_name))
-    return True
-
-
 def publication_save(
     *,
     publication: Publication,
     old_slug: str = "",
-    pdf: File | None = None,
-    remove_pdf: bool = False,
     batch: uuid.UUID | None = None,
     update_fields: Collection[str] | None = None,
 ) -> Publication:
     """Save an edited publication (the admin's save and the importer's): status and visibility
-    from its date, first-public stamp (in `batch`), PDF, old slug, then what follows a change.
-    `update_fields`: save only these (and what the release rules and the PDF set)."""
+    from its date, first-public stamp (in `batch`), old slug, then what follows a change. Its
+    files are written by publication_file_save and publication_file_delete.
+    `update_fields`: save only these (and what the release rules set)."""
     with transaction.atomic():
         visible_before = publication.visible_from
         publication.refresh_release()
         was_public = publication.first_published_at is not None
         publication.mark_public(batch)
-        if remove_pdf:
-            publication_remove_pdf(publication=publication)
-        if pdf is not None:
-            publication_attach_pdf(publication=publication, file=pdf, name=pdf.name)
         if update_fields is None:
             publication.save()
         else:
-            files = PDF_FIELDS if pdf is not None or remove_pdf else ()
-            publication.save(update_fields=sorted({*update_fields, *RELEASE_FIELDS, *files}))
+            publication.save(update_fields=sorted({*update_fields, *RELEASE_FIELDS}))
         publication_record_slug_change(publication=publication, old_slug=old_slug)
         catalogue_changed(
             ids=[publication.pk],
             text_changed=True,
             visibility_changed=publication.visible_from != visible_before,
             released=not was_public and publication.first_published_at is not None,
-            extract=True,  # a no-op unless the PDF is new, replaced or removed
+            extract=True,  # a no-op unless a PDF is new or replaced
         )
     return publication
 
@@ -232,9 +196,10 @@ def publications_delete(*, publications: QuerySet[Publication]) -> int:
     with transaction.atomic():
         doomed = list(_by_pk(publications))
         catalogue_changed(ids=[p.pk for p in doomed], removed=True)
-        for publication in doomed:
-            for field in (publication.pdf, publication.cover_image):
-                if field:
-                    transaction.on_commit(partial(field.storage.delete, field.name))
+        files = PublicationFile.objects.filter(publication__in=doomed)
+        stored = [row.file for row in files] + [p.cover_image for p in doomed]
+        for field in stored:
+            if field:
+                transaction.on_commit(partial(field.storage.delete, field.name))
         Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
     return len(doomed)
