@@ -95,7 +95,8 @@ def _apply(
         services.publication_save(publication=publication, batch=batch, update_fields=fields)
     elif not created:  # a created row's save asked already
         # Extraction of a file never extracted (an earlier run stopped); else a no-op.
-        extraction_request(publication=publication)
+        for file in publication.files.all():
+            extraction_request(file=file)
     if created:
         return Outcome.CREATED
     if touched or authors_changed or topics_changed:

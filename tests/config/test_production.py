@@ -151,7 +151,7 @@ def test_a_draft_pdf_is_not_reachable_at_its_storage_path(client, settings):
     draft = PublicationFactory(slug="unreleased-report", status=Status.DRAFT)
     attach_pdf(draft)
 
-    response = client.get(settings.MEDIA_URL + draft.pdf.name)
+    response = client.get(settings.MEDIA_URL + draft.first_pdf.file.name)
 
-    assert (settings.MEDIA_ROOT / draft.pdf.name).exists()
+    assert (settings.MEDIA_ROOT / draft.first_pdf.file.name).exists()
     assert response.status_code == 404

@@ -234,14 +234,14 @@ def test_pdfs_are_served_safely_and_drafts_stay_hidden(
     assert inline.body == data[:100]
     assert inline.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in inline.headers["Content-Security-Policy"]
-    assert (server.media_root / draft.pdf.name).exists()
+    assert (server.media_root / draft.first_pdf.file.name).exists()
     for path in [
         "/publications/unreleased-report/pdf/",
         "/publications/unreleased-report/download/",
     ]:
         assert server.get(path).status == 404
-    assert server.get(f"/media/{draft.pdf.name}").status == 404
-    assert server.get(f"/media/{public.pdf.name}").status == 404
+    assert server.get(f"/media/{draft.first_pdf.file.name}").status == 404
+    assert server.get(f"/media/{public.first_pdf.file.name}").status == 404
 
 
 def test_admin_logins_are_locked_out_per_forwarded_client_address(server, transactional_db):

@@ -65,7 +65,7 @@ def catalogue_make(with_pdf) -> Catalogue:
 def extract_and_wait(publications: list[Publication], timeout: float = 60) -> None:
     """Queue extraction as saving in the admin does; the site's worker does it."""
     for publication in publications:
-        extraction_request(publication=publication)
+        extraction_request(file=publication.first_pdf)
     ids = [publication.pk for publication in publications]
     wait_until(
         lambda: (

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from publications.models import Author, Publication, Status, Topic
-from publications.services import publication_attach_pdf
+from publications.models import Author, Publication, PublicationFile, Status, Topic
+from publications.services import publication_file_save
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.pdfs import make_pdf
 
@@ -58,8 +58,8 @@ def make_catalogue() -> Catalogue:
 def attach_pdf(publication: Publication, data: bytes | None = None) -> bytes:
     """Store a PDF on the publication as the admin would; returns its bytes."""
     data = data if data is not None else make_pdf(["First page text.", "Second page text."])
-    publication_attach_pdf(publication=publication, file=ContentFile(data), name="x.pdf")
-    publication.save()
+    file = PublicationFile(publication=publication)
+    publication_file_save(file=file, upload=ContentFile(data, name="x.pdf"))
     return data
 
 

@@ -11,7 +11,13 @@ from publications.citations import (
     split_name,
 )
 from publications.models import PublicationType, Status
-from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
+from tests.factories import (
+    AuthorFactory,
+    PublicationFactory,
+    PublicationFileFactory,
+    SeriesFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +108,7 @@ def test_ris_record_lists_authors_in_order_with_family_name_first(report):
 
 
 def test_ris_links_the_pdf_when_there_is_one(report):
-    report.pdf.name = "publications/2024/12/defense-cooperation.pdf"
+    PublicationFileFactory(publication=report)
 
     assert "L1  - https://think.example/publications/defense-cooperation/pdf/" in ris(
         report, PUBLISHER

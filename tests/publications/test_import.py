@@ -133,9 +133,9 @@ def test_pdf_is_stored_with_its_size_and_sha256(folder, settings):
 
     publication = Publication.objects.get(slug="a-report")
     content = pdf.read_bytes()
-    assert publication.pdf_size == len(content)
-    assert publication.pdf_sha256 == hashlib.sha256(content).hexdigest()
-    assert publication.pdf.read() == content
+    assert publication.first_pdf.size == len(content)
+    assert publication.first_pdf.sha256 == hashlib.sha256(content).hexdigest()
+    assert publication.first_pdf.file.read() == content
     assert len(media_files(settings)) == 1
 
 
@@ -216,8 +216,8 @@ def test_text_rows_store_the_text_as_page_one(folder):
     publication = Publication.objects.get(slug="a-report")
     pages = list(publication.pages.values_list("number", "text"))
     assert pages == [(1, "Full text of a commentary. With a NUL byte.")]
-    assert publication.page_count is None
-    assert not publication.pdf
+    assert publication.first_pdf.page_count is None
+    assert publication.first_pdf is None
 
 
 def test_changed_text_replaces_page_one(folder):
@@ -288,7 +288,10 @@ def test_update_replaces_authors_and_topics_and_keeps_the_pdf_when_none_is_given
     assert after.title == "New title"
     assert byline(after) == ["Cy", "Ann"]
     assert list(after.topics.values_list("name", flat=True)) == ["Health"]
-    assert (after.pdf.name, after.pdf_sha256) == (before.pdf.name, before.pdf_sha256)
+    assert (after.first_pdf.file.name, after.first_pdf.sha256) == (
+        before.first_pdf.file.name,
+        before.first_pdf.sha256,
+    )
     assert after.updated_at > before.updated_at
 
 

@@ -61,7 +61,7 @@ def test_pdf_headers_allow_ranges_forbid_sniffing_and_carry_the_hash_as_etag(cli
 
     assert response["Accept-Ranges"] == "bytes"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["ETag"] == f'"{publication.pdf_sha256}"'
+    assert response["ETag"] == f'"{publication.first_pdf.sha256}"'
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "public" in response["Cache-Control"]
 
@@ -134,7 +134,7 @@ def test_range_with_matching_if_range_is_honoured(client, stored):
     response = client.get(
         "/publications/alliance-report/pdf/",
         HTTP_RANGE="bytes=0-9",
-        HTTP_IF_RANGE=f'"{publication.pdf_sha256}"',
+        HTTP_IF_RANGE=f'"{publication.first_pdf.sha256}"',
     )
 
     assert response.status_code == 206
@@ -146,11 +146,11 @@ def test_cached_copy_with_the_same_etag_gets_304(client, stored):
     publication, _ = stored
 
     response = client.get(
-        "/publications/alliance-report/pdf/", HTTP_IF_NONE_MATCH=f'"{publication.pdf_sha256}"'
+        "/publications/alliance-report/pdf/", HTTP_IF_NONE_MATCH=f'"{publication.first_pdf.sha256}"'
     )
 
     assert response.status_code == 304
-    assert response["ETag"] == f'"{publication.pdf_sha256}"'
+    assert response["ETag"] == f'"{publication.first_pdf.sha256}"'
 
 
 @pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_publication_without_pdf_has_no_pdf_url(client):
 @pytest.mark.django_db
 def test_pdf_missing_from_storage_is_404_not_500(client, stored):
     publication, _ = stored
-    publication.pdf.storage.delete(publication.pdf.name)
+    publication.first_pdf.file.storage.delete(publication.first_pdf.file.name)
 
     assert client.get("/publications/alliance-report/pdf/").status_code == 404
 

@@ -29,7 +29,7 @@ def seed_publication():
 
 def test_publication_page_shows_what_a_reader_needs(client, seed_publication):
     attach_pdf(seed_publication)
-    seed_publication.page_count = 2
+    seed_publication.first_pdf.page_count = 2
     seed_publication.save()
 
     html = client.get(seed_publication.get_absolute_url()).content.decode()
@@ -55,7 +55,7 @@ def test_publication_page_offers_the_pdf_inline_with_size_pages_and_fallback(
     client, seed_publication
 ):
     attach_pdf(seed_publication)
-    seed_publication.page_count = 24
+    seed_publication.first_pdf.page_count = 24
     seed_publication.save()
     slug = seed_publication.slug
 

@@ -20,7 +20,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def stored(publication):
-    return publication.pdf.storage.exists(publication.pdf.name)
+    return publication.first_pdf.file.storage.exists(publication.first_pdf.file.name)
 
 
 def test_file_digest_gives_size_and_sha256_and_rewinds():
@@ -44,48 +44,50 @@ def test_attach_pdf_stores_file_size_and_hash_and_resets_page_count():
     data = make_pdf(["page one", "page two"])
     publication = PublicationFactory(page_count=9)
 
-    attached = services.publication_attach_pdf(
-        publication=publication, file=ContentFile(data), name="report.pdf"
+    attached = services.publication_file_save(
+        file=publication.first_pdf, upload=ContentFile(data), name="report.pdf"
     )
 
     assert attached is True
     assert stored(publication)
-    assert publication.pdf.name.endswith(".pdf")
-    assert (publication.pdf_size, publication.pdf_sha256) == (
+    assert publication.first_pdf.file.name.endswith(".pdf")
+    assert (publication.first_pdf.size, publication.first_pdf.sha256) == (
         len(data),
         hashlib.sha256(data).hexdigest(),
     )
-    assert publication.page_count is None
+    assert publication.first_pdf.page_count is None
 
 
 def test_attach_pdf_with_the_same_bytes_changes_nothing():
     data = make_pdf(["same"])
     publication = PublicationFactory()
-    services.publication_attach_pdf(publication=publication, file=ContentFile(data))
-    publication.page_count = 4
-    name = publication.pdf.name
+    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
+    publication.first_pdf.page_count = 4
+    name = publication.first_pdf.file.name
 
-    attached = services.publication_attach_pdf(publication=publication, file=ContentFile(data))
+    attached = services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
 
     assert attached is False
-    assert (publication.pdf.name, publication.page_count) == (name, 4)
+    assert (publication.first_pdf.file.name, publication.first_pdf.page_count) == (name, 4)
 
 
 def test_attach_pdf_deletes_the_replaced_file_only_on_commit(django_capture_on_commit_callbacks):
     publication = PublicationFactory()
-    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["old"])))
-    old_name = publication.pdf.name
+    services.publication_file_save(
+        file=publication.first_pdf, upload=ContentFile(make_pdf(["old"]))
+    )
+    old_name = publication.first_pdf.file.name
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.publication_attach_pdf(
-            publication=publication, file=ContentFile(make_pdf(["new"]))
+        services.publication_file_save(
+            file=publication.first_pdf, upload=ContentFile(make_pdf(["new"]))
         )
-        assert publication.pdf.storage.exists(old_name)
+        assert publication.first_pdf.file.storage.exists(old_name)
     for callback in callbacks:
         callback()
 
-    assert publication.pdf.name != old_name
-    assert not publication.pdf.storage.exists(old_name)
+    assert publication.first_pdf.file.name != old_name
+    assert not publication.first_pdf.file.storage.exists(old_name)
     assert stored(publication)
 
 
@@ -93,27 +95,31 @@ def test_attach_pdf_refuses_a_file_that_is_not_a_pdf():
     publication = PublicationFactory()
 
     with pytest.raises(ValidationError) as error:
-        services.publication_attach_pdf(
-            publication=publication, file=ContentFile(b"<html>nope</html>")
+        services.publication_file_save(
+            file=publication.first_pdf, upload=ContentFile(b"<html>nope</html>")
         )
 
     assert error.value.code == "not-a-pdf"
     assert error.value.messages == ["This is not a PDF file: it does not start with %PDF-."]
-    assert not publication.pdf
+    assert publication.first_pdf is None
 
 
 def test_remove_pdf_forgets_the_file_and_deletes_it_on_commit(django_capture_on_commit_callbacks):
     publication = PublicationFactory()
-    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["x"])))
-    publication.page_count = 1
-    old_name, storage = publication.pdf.name, publication.pdf.storage
+    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(make_pdf(["x"])))
+    publication.first_pdf.page_count = 1
+    old_name, storage = publication.first_pdf.file.name, publication.first_pdf.file.storage
 
     with django_capture_on_commit_callbacks(execute=True):
         removed = services.publication_remove_pdf(publication=publication)
 
     assert removed is True
-    assert not publication.pdf
-    assert (publication.pdf_size, publication.pdf_sha256, publication.page_count) == (
+    assert publication.first_pdf is None
+    assert (
+        publication.first_pdf.size,
+        publication.first_pdf.sha256,
+        publication.first_pdf.page_count,
+    ) == (
         None,
         "",
         None,
@@ -253,21 +259,21 @@ def test_save_attaches_a_new_pdf_and_records_the_slug_change():
     )
 
     publication.refresh_from_db()
-    assert publication.pdf_sha256 == hashlib.sha256(data).hexdigest()
+    assert publication.first_pdf.sha256 == hashlib.sha256(data).hexdigest()
     assert stored(publication)
     assert SlugRedirect.objects.get(old_slug="before").publication == publication
 
 
 def test_save_can_remove_the_pdf():
     publication = PublicationFactory()
-    services.publication_attach_pdf(publication=publication, file=ContentFile(make_pdf(["x"])))
+    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(make_pdf(["x"])))
     publication.save()
 
-    services.publication_save(publication=publication, remove_pdf=True)
+    services.publication_file_delete(file=publication.first_pdf)
 
     publication.refresh_from_db()
-    assert not publication.pdf
-    assert publication.pdf_sha256 == ""
+    assert publication.first_pdf is None
+    assert publication.first_pdf.sha256 == ""
 
 
 def test_save_refreshes_the_total_index_on_commit(django_capture_on_commit_callbacks):

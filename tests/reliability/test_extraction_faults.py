@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 def request_all(publications) -> None:
     with transaction.atomic():
         for publication in publications:
-            extraction.extraction_request(publication=publication)
+            extraction.extraction_request(file=publication.first_pdf)
 
 
 def statuses(publications) -> dict[str, int]:
@@ -77,7 +77,7 @@ def test_a_task_queued_in_a_transaction_that_rolls_back_is_never_sent(
 
     def save_that_fails():
         with transaction.atomic():
-            extraction.extraction_request(publication=publication)
+            extraction.extraction_request(file=publication.first_pdf)
             raise RuntimeError("the admin form failed after the upload")
 
     with pytest.raises(RuntimeError):
@@ -104,7 +104,7 @@ def test_killing_the_parsing_child_retries_the_file(celery_worker, with_pdf):
     child.send_signal(signal.SIGKILL)
 
     wait_until(all_done([publication]), timeout=90, message=str(statuses([publication])))
-    assert Extraction.objects.get(pk=publication.pk).attempts == 2
+    assert Extraction.objects.get(publication=publication).attempts == 2
     assert worker.process.poll() is None
 
 

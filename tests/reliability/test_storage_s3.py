@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 
-from publications.models import Extraction, ExtractionStatus
+from publications.models import Extraction, ExtractionStatus, PublicationFile
 from publications.pdf_responses import ByteRange, FileRangeIterator
-from publications.services import publication_attach_pdf, publication_save
+from publications.services import publication_file_save
 from tests.factories import PublicationFactory
 from tests.pdfs import make_pdf
 from tests.servers import wait_until
@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 def stored_pdf(slug: str, pages: list[str]):
     publication = PublicationFactory(slug=slug)
     data = make_pdf(pages)
-    publication_attach_pdf(publication=publication, file=ContentFile(data), name="upload.pdf")
-    publication.save()
+    file = PublicationFile(publication=publication)
+    publication_file_save(file=file, upload=ContentFile(data), name="upload.pdf")
     return publication, data
 
 
@@ -31,11 +31,11 @@ def test_an_uploaded_pdf_is_stored_as_a_private_object_in_the_bucket(bucket, set
 
     publication, data = stored_pdf("s3-upload", ["Stored remotely."])
 
-    stored = client.get_object(Bucket=name, Key=publication.pdf.name)
-    grants = client.get_object_acl(Bucket=name, Key=publication.pdf.name)["Grants"]
-    assert publication.pdf.name.startswith("publications/")
+    stored = client.get_object(Bucket=name, Key=publication.first_pdf.file.name)
+    grants = client.get_object_acl(Bucket=name, Key=publication.first_pdf.file.name)["Grants"]
+    assert publication.first_pdf.file.name.startswith("publications/")
     assert stored["Body"].read() == data
-    assert publication.pdf_size == len(data)
+    assert publication.first_pdf.size == len(data)
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]  # the owner alone
     assert not settings.MEDIA_ROOT.exists()  # nothing went to local disk
 
@@ -61,7 +61,7 @@ def test_the_pdf_view_streams_ranges_from_the_bucket(client, bucket):
 @pytest.mark.django_db
 def test_a_range_is_fetched_alone_never_the_whole_object(bucket):
     publication, data = stored_pdf("s3-partial", ["Only ten bytes of this are wanted."])
-    remote = publication.pdf.storage.open(publication.pdf.name, "rb")
+    remote = publication.first_pdf.file.storage.open(publication.first_pdf.file.name, "rb")
 
     iterator = FileRangeIterator(remote, ByteRange(10, 19))
     chunks = list(iterator)
@@ -75,7 +75,7 @@ def test_a_range_is_fetched_alone_never_the_whole_object(bucket):
 def test_a_pdf_missing_from_the_bucket_is_404(client, bucket):
     s3, name = bucket
     publication, _ = stored_pdf("s3-gone", ["Soon deleted."])
-    s3.delete_object(Bucket=name, Key=publication.pdf.name)
+    s3.delete_object(Bucket=name, Key=publication.first_pdf.file.name)
 
     assert client.get("/publications/s3-gone/pdf/").status_code == 404
 
@@ -89,7 +89,10 @@ def test_a_worker_without_the_web_servers_disk_extracts_a_pdf_from_the_bucket(
     publication = PublicationFactory(slug="s3-extract")
     pages = ["Page one, read from S3.", "Page two on alliance burden sharing.", "Page three."]
 
-    publication_save(publication=publication, pdf=ContentFile(make_pdf(pages), name="remote.pdf"))
+    publication_file_save(
+        file=PublicationFile(publication=publication),
+        upload=ContentFile(make_pdf(pages), name="remote.pdf"),
+    )
 
     def extracted():
         status = Extraction.objects.get(publication=publication).status

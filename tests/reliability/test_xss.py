@@ -109,8 +109,8 @@ def build_catalogue(with_pdf) -> dict:
     document = with_pdf(
         make_cid_pdf(pages), title="Quarantine report", slug="hostile-pdf", topics=[topics[0]]
     )
-    extraction.extraction_request(publication=document)
-    extraction.extraction_run(publication_id=document.pk, sha256=document.pdf_sha256)
+    extraction.extraction_request(file=document.first_pdf)
+    extraction.extraction_run(file_id=document.first_pdf.pk, sha256=document.first_pdf.sha256)
     assert Extraction.objects.get(publication=document).status == ExtractionStatus.DONE
     index_publications([p.pk for p in Publication.objects.all()])
     return {"topics": topics, "authors": authors, "publications": publications, "pdf": document}

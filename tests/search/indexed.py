@@ -17,14 +17,15 @@ from search.index.writes import index_publication, index_publications
 from search.models import SearchBlock
 from search.ranking.scoring import impact_sql
 from search.tuning import site_tuning
-from tests.factories import PublicationFactory
+from tests.factories import PublicationFactory, PublicationFileFactory
 
 
 def indexed(*, title: str, abstract: str = "", pages: Sequence[str] = (), **fields) -> Publication:
     """A published publication with these PDF pages, indexed as extraction indexes it."""
     publication = PublicationFactory(title=title, abstract=abstract, **fields)
+    file = PublicationFileFactory(publication=publication) if pages else None
     PublicationPage.objects.bulk_create(
-        PublicationPage(publication=publication, number=number, text=text)
+        PublicationPage(publication=publication, file=file, number=number, text=text)
         for number, text in enumerate(pages, start=1)
     )
     index_publication(publication.pk)

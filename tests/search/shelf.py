@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from publications.models import Author, Publication, PublicationPage, PublicationType, Topic
 from search.index.writes import index_publications
-from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.factories import AuthorFactory, PublicationFactory, PublicationFileFactory, TopicFactory
 from tests.publications.pages import tags
 
 # PostgreSQL's headline parser drops what it reads as tags (<script>, <img ...>) but passes the
@@ -83,10 +83,14 @@ def index(publications) -> None:
     index_publications([publication.pk for publication in publications])
 
 
-def with_pages(publication: Publication, pages: list[str]) -> Publication:
-    """Give the publication extracted page text (page 1 first), as extraction would."""
+def with_pages(publication: Publication, pages: list[str], *, pdf: bool = True) -> Publication:
+    """Give the publication extracted page text (page 1 first), as extraction would, of its first
+    PDF (made when it has none); with pdf=False, an import's plain text."""
+    file = (
+        (publication.first_pdf or PublicationFileFactory(publication=publication)) if pdf else None
+    )
     PublicationPage.objects.bulk_create(
-        PublicationPage(publication=publication, number=number, text=text)
+        PublicationPage(publication=publication, file=file, number=number, text=text)
         for number, text in enumerate(pages, start=1)
     )
     return publication

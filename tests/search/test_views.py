@@ -1,7 +1,7 @@
 import pytest
 
 from publications.models import Publication, PublicationType
-from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.factories import AuthorFactory, PublicationFactory, PublicationFileFactory, TopicFactory
 from tests.publications.pages import make_catalogue, tags
 from tests.search.shelf import (
     HOSTILE,
@@ -59,7 +59,7 @@ def test_hostile_abstracts_and_page_text_stay_inert_on_the_page(client):
 
 
 def test_page_hits_link_into_the_pdf_at_that_page(client):
-    publication = PublicationFactory(title="Long report", pdf="publications/long-report.pdf")
+    publication = PublicationFactory(title="Long report", slug="long-report")
     with_pages(publication, ["Intro.", "Methods.", "Desalination plants found here.", "End."])
     index([publication])
 
@@ -70,7 +70,9 @@ def test_page_hits_link_into_the_pdf_at_that_page(client):
 
 
 def test_page_hits_are_not_linked_without_a_pdf(client):
-    publication = with_pages(PublicationFactory(title="Imported text"), ["Desalination."])
+    publication = with_pages(
+        PublicationFactory(title="Imported text"), ["Desalination."], pdf=False
+    )
     index([publication])
 
     _, html = page(client, "q=desalination")
@@ -174,8 +176,8 @@ def test_page_query_count_does_not_grow_with_the_results(
             topics=[topic, TopicFactory()],
             authors=[author, AuthorFactory()],
             type=PublicationType.REPORT,
-            pdf=f"publications/harbour-{n}.pdf",
         )
+        PublicationFileFactory(publication=publication)
         with_pages(publication, [f"Harbour page {n}.", "More harbour."])
     index(Publication.objects.all())
     page(client, "q=harbour")  # the statistics and the total index settle on the first search

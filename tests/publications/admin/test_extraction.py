@@ -18,8 +18,10 @@ def done_and_failed(with_pdf):
     done = with_pdf(make_pdf(["Readable page one.", "Readable page two."]), title="Readable")
     failed = with_pdf(hostile_pdfs.encrypted(user_password="pw"), title="Locked")
     for publication in (done, failed):
-        extraction.extraction_request(publication=publication)
-        extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+        extraction.extraction_request(file=publication.first_pdf)
+        extraction.extraction_run(
+            file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256
+        )
     return done, failed
 
 
@@ -44,8 +46,10 @@ def test_changelist_filters_by_flag(admin_client, with_pdf):
     scan = with_pdf(hostile_pdfs.scan_without_text(), title="Scanned")
     with_pdf(make_pdf(["Text layer present on this page."]), title="Typed")
     for publication in scan.__class__.objects.all():
-        extraction.extraction_request(publication=publication)
-        extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+        extraction.extraction_request(file=publication.first_pdf)
+        extraction.extraction_run(
+            file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256
+        )
 
     response = admin_client.get(CHANGELIST, {"extraction_flag": "no-text-layer"})
 
@@ -70,12 +74,12 @@ def test_reextract_action_queues_the_selected_pdfs_again(
 
 def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, with_pdf):
     publication = with_pdf(make_pdf(["Waiting for the worker."]))
-    extraction.extraction_request(publication=publication)
+    extraction.extraction_request(file=publication.first_pdf)
     url = reverse("admin:publications_publication_extraction", args=[publication.pk])
 
     form = admin_client.get(reverse("admin:publications_publication_change", args=[publication.pk]))
     pending = admin_client.get(url).json()
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     done = admin_client.get(url).json()
 
     assert f'data-poll-url="{url}"' in form.content.decode()
@@ -87,13 +91,13 @@ def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, wit
 
 def test_the_status_poll_carries_the_page_count_the_form_shows(admin_client, with_pdf):
     publication = with_pdf(make_pdf(["One.", "Two.", "Three."]))
-    extraction.extraction_request(publication=publication)
+    extraction.extraction_request(file=publication.first_pdf)
     url = reverse("admin:publications_publication_extraction", args=[publication.pk])
     change = reverse("admin:publications_publication_change", args=[publication.pk])
 
     form = admin_client.get(change).content.decode()
     pending = admin_client.get(url).json()
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     done = admin_client.get(url).json()
 
     # The script finds each field as the form renders it: .field-<name> .readonly

@@ -92,7 +92,7 @@ def pdf_upload(data=None, name="report.pdf"):
 
 
 def with_pdf(publication, data):
-    services.publication_attach_pdf(publication=publication, file=ContentFile(data))
+    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
     publication.save()
     return publication
 
@@ -111,7 +111,7 @@ def messages_of(response):
 def test_changelist_shows_status_authors_pdf_and_links(admin_client):
     ada, bo = AuthorFactory(name="Ada Alpha"), AuthorFactory(name="Bo Beta")
     public = with_pdf(PublicationFactory(title="Open Trade", authors=[bo, ada]), make_pdf(["a"]))
-    public.page_count = 12
+    public.first_pdf.page_count = 12
     public.save()
     PublicationFactory(
         title="Coming Soon", status=Status.SCHEDULED, publication_date=datetime.date(2099, 1, 5)
@@ -256,9 +256,9 @@ def test_add_publication_with_ordered_authors_topics_and_pdf(admin_client):
     assert publication.ordered_authors == [zed, abe]
     assert list(publication.authorships.values_list("position", flat=True)) == [0, 1]
     assert set(publication.topics.all()) == {trade, energy}
-    assert publication.pdf_size == len(data)
-    assert publication.pdf_sha256 == hashlib.sha256(data).hexdigest()
-    assert publication.pdf.storage.exists(publication.pdf.name)
+    assert publication.first_pdf.size == len(data)
+    assert publication.first_pdf.sha256 == hashlib.sha256(data).hexdigest()
+    assert publication.first_pdf.file.storage.exists(publication.first_pdf.file.name)
 
 
 def test_change_form_shows_authors_in_byline_order(admin_client):
@@ -354,7 +354,7 @@ def test_replacing_a_pdf_with_the_same_bytes_changes_nothing(
 ):
     data = make_pdf(["same"])
     publication = with_pdf(PublicationFactory(), data)
-    name = publication.pdf.name
+    name = publication.first_pdf.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -363,25 +363,25 @@ def test_replacing_a_pdf_with_the_same_bytes_changes_nothing(
 
     assert response.status_code == 302
     publication.refresh_from_db()
-    assert publication.pdf.name == name
-    assert publication.pdf.storage.exists(name)
-    assert len(publication.pdf.storage.listdir(name.rsplit("/", 1)[0])[1]) == 1
+    assert publication.first_pdf.file.name == name
+    assert publication.first_pdf.file.storage.exists(name)
+    assert len(publication.first_pdf.file.storage.listdir(name.rsplit("/", 1)[0])[1]) == 1
 
 
 def test_replacing_a_pdf_stores_the_new_file_and_deletes_the_old_on_commit(
     admin_client, django_capture_on_commit_callbacks
 ):
     publication = with_pdf(PublicationFactory(), make_pdf(["old"]))
-    old_name = publication.pdf.name
+    old_name = publication.first_pdf.file.name
     new = make_pdf(["new", "pages"])
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(change_url(publication), form_data(publication, pdf=pdf_upload(new)))
 
     publication.refresh_from_db()
-    assert publication.pdf_sha256 == hashlib.sha256(new).hexdigest()
-    assert publication.pdf.storage.exists(publication.pdf.name)
-    assert not publication.pdf.storage.exists(old_name)
+    assert publication.first_pdf.sha256 == hashlib.sha256(new).hexdigest()
+    assert publication.first_pdf.file.storage.exists(publication.first_pdf.file.name)
+    assert not publication.first_pdf.file.storage.exists(old_name)
 
 
 def test_clearing_the_pdf_removes_it(admin_client):
@@ -390,8 +390,8 @@ def test_clearing_the_pdf_removes_it(admin_client):
     admin_client.post(change_url(publication), form_data(publication, **{"pdf-clear": "on"}))
 
     publication.refresh_from_db()
-    assert not publication.pdf
-    assert publication.pdf_size is None
+    assert publication.first_pdf is None
+    assert publication.first_pdf.size is None
 
 
 def test_saving_as_published_with_a_future_date_schedules_it(admin_client):
@@ -441,7 +441,7 @@ def test_change_form_has_announce_and_readonly_pdf_facts(admin_client):
     assert "announce" in form.fields
     for readonly in ["pdf_size", "pdf_sha256", "page_count", "first_published_at", "created_at"]:
         assert readonly not in form.fields
-    assert publication.pdf_sha256 in response.content.decode()
+    assert publication.first_pdf.sha256 in response.content.decode()
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.PUBLISHED])
@@ -453,7 +453,7 @@ def test_the_current_pdf_link_opens_the_file_for_staff(admin_client, status):
 
     html = admin_client.get(change_url(publication)).content.decode()
 
-    link = f'Currently: <a href="/publications/linked/pdf/">{publication.pdf.name}</a>'
+    link = f'Currently: <a href="/publications/linked/pdf/">{publication.first_pdf.file.name}</a>'
     assert link in html
     assert "/media/" not in html
     response = admin_client.get("/publications/linked/pdf/")
@@ -732,7 +732,7 @@ def test_deleting_in_the_admin_removes_the_publication_from_the_index_and_its_fi
     publication = PublicationFactory(title="Zeppelinmoorings")
     publication.pdf.save("z.pdf", ContentFile(make_pdf(["Zeppelin page."])), save=True)
     index_publication(publication.pk)
-    stored = Path(publication.pdf.path)
+    stored = Path(publication.first_pdf.file.path)
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(

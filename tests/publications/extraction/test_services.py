@@ -23,8 +23,8 @@ PAGES = [
 
 
 def extract(publication) -> Extraction:
-    extraction.extraction_request(publication=publication)
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    extraction.extraction_request(file=publication.first_pdf)
+    extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     return Extraction.objects.get(publication=publication)
 
 
@@ -37,10 +37,10 @@ def test_each_page_text_is_stored_in_order_with_counts(with_pdf):
     assert list(publication.pages.values_list("text", flat=True)) == PAGES
     assert result.pages == 3
     assert result.characters == sum(len(page) for page in PAGES)
-    assert result.extracted_sha256 == publication.pdf_sha256
+    assert result.extracted_sha256 == publication.first_pdf.sha256
     assert result.seconds is not None
     publication.refresh_from_db()
-    assert publication.page_count == 3
+    assert publication.first_pdf.page_count == 3
 
 
 def test_ligatures_come_out_as_plain_letters(with_pdf):
@@ -149,60 +149,62 @@ def test_a_file_already_extracted_is_not_extracted_again(with_pdf):
     publication = with_pdf(make_pdf(PAGES))
     extract(publication)
 
-    assert extraction.extraction_request(publication=publication) is False
-    assert extraction.extraction_request(publication=publication, force=True) is True
+    assert extraction.extraction_request(file=publication.first_pdf) is False
+    assert extraction.extraction_request(file=publication.first_pdf, force=True) is True
 
 
 def test_a_task_for_a_replaced_file_does_nothing(with_pdf):
     publication = with_pdf(make_pdf(["old file text"]))
-    old_sha = publication.pdf_sha256
-    extraction.extraction_request(publication=publication)
-    services.publication_attach_pdf(
-        publication=publication, file=ContentFile(make_pdf(["new file text"])), name="new.pdf"
+    old_sha = publication.first_pdf.sha256
+    extraction.extraction_request(file=publication.first_pdf)
+    services.publication_file_save(
+        file=publication.first_pdf, upload=ContentFile(make_pdf(["new file text"])), name="new.pdf"
     )
     publication.save()
-    extraction.extraction_request(publication=publication)
+    extraction.extraction_request(file=publication.first_pdf)
 
-    assert extraction.extraction_run(publication_id=publication.pk, sha256=old_sha) == "skipped"
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    assert extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=old_sha) == "skipped"
+    extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     assert publication.pages.get().text == "new file text"
 
 
 def test_a_file_replaced_while_it_is_parsed_keeps_the_new_files_text(with_pdf, monkeypatch):
     publication = with_pdf(make_pdf(["old file text"]))
-    extraction.extraction_request(publication=publication)
+    extraction.extraction_request(file=publication.first_pdf)
     parse = extraction.parse_pdf
 
     def parse_then_replace(path, *, on_pages=None):
         result = parse(path, on_pages=on_pages)  # the old file's text, then staff upload anew
-        services.publication_attach_pdf(
-            publication=publication, file=ContentFile(make_pdf(["new file text"])), name="n.pdf"
+        services.publication_file_save(
+            file=publication.first_pdf,
+            upload=ContentFile(make_pdf(["new file text"])),
+            name="n.pdf",
         )
         publication.save()
-        extraction.extraction_request(publication=publication)
+        extraction.extraction_request(file=publication.first_pdf)
         return result
 
     monkeypatch.setattr(extraction, "parse_pdf", parse_then_replace)
-    old = publication.pdf_sha256
-    assert extraction.extraction_run(publication_id=publication.pk, sha256=old) == "superseded"
+    old = publication.first_pdf.sha256
+    assert extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=old) == "superseded"
     monkeypatch.setattr(extraction, "parse_pdf", parse)
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
 
     assert publication.pages.get().text == "new file text"
 
 
 def test_a_held_lease_cannot_be_claimed_but_an_expired_one_can(with_pdf):
     publication = with_pdf(make_pdf(PAGES))
-    extraction.extraction_request(publication=publication)
-    sha = publication.pdf_sha256
-    first = extraction.extraction_claim(publication_id=publication.pk, sha256=sha)
+    extraction.extraction_request(file=publication.first_pdf)
+    sha = publication.first_pdf.sha256
+    first = extraction.extraction_claim(file_id=publication.first_pdf.pk, sha256=sha)
 
     assert first.attempts == 1
-    assert extraction.extraction_claim(publication_id=publication.pk, sha256=sha) is None
-    Extraction.objects.filter(pk=publication.pk).update(
+    assert extraction.extraction_claim(file_id=publication.first_pdf.pk, sha256=sha) is None
+    Extraction.objects.filter(publication=publication).update(
         lease_until=timezone.now() - timedelta(seconds=1)
     )
-    assert extraction.extraction_claim(publication_id=publication.pk, sha256=sha).attempts == 2
+    assert extraction.extraction_claim(file_id=publication.first_pdf.pk, sha256=sha).attempts == 2
 
 
 def test_the_lease_is_the_base_limit_until_the_page_count_extends_it(with_pdf, settings):
@@ -210,15 +212,15 @@ def test_the_lease_is_the_base_limit_until_the_page_count_extends_it(with_pdf, s
     settings.EXTRACTION_TIME_PER_PAGE = 0.1
     settings.EXTRACTION_LEASE_MARGIN = 30
     publication = with_pdf(make_pdf(PAGES))
-    extraction.extraction_request(publication=publication)
+    extraction.extraction_request(file=publication.first_pdf)
     before = timezone.now()
     claimed = extraction.extraction_claim(
-        publication_id=publication.pk, sha256=publication.pdf_sha256
+        file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256
     )
 
-    first_lease = Extraction.objects.get(pk=publication.pk).lease_until - before
+    first_lease = Extraction.objects.get(publication=publication).lease_until - before
     extraction.extraction_hold(2000, extraction=claimed)
-    held_lease = Extraction.objects.get(pk=publication.pk).lease_until - before
+    held_lease = Extraction.objects.get(publication=publication).lease_until - before
 
     assert timedelta(seconds=150) <= first_lease < timedelta(seconds=155)
     assert timedelta(seconds=350) <= held_lease < timedelta(seconds=355)
@@ -245,17 +247,19 @@ def test_the_task_may_run_as_long_as_the_longest_file_allowed(settings):
 
 def test_a_file_that_took_its_worker_down_three_times_fails(with_pdf, settings):
     publication = with_pdf(make_pdf(PAGES))
-    extraction.extraction_request(publication=publication)
-    Extraction.objects.filter(pk=publication.pk).update(
+    extraction.extraction_request(file=publication.first_pdf)
+    Extraction.objects.filter(publication=publication).update(
         status=ExtractionStatus.RUNNING,
         attempts=settings.EXTRACTION_MAX_ATTEMPTS,
         lease_until=timezone.now() - timedelta(seconds=1),
     )
 
-    result = extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+    result = extraction.extraction_run(
+        file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256
+    )
 
     assert result == "skipped"
-    row = Extraction.objects.get(pk=publication.pk)
+    row = Extraction.objects.get(publication=publication)
     assert row.status == ExtractionStatus.FAILED
     assert row.reason == "crashed-worker"
 
@@ -265,10 +269,10 @@ def test_the_sweep_requeues_stale_pending_and_expired_running_rows(with_pdf, set
     expired = with_pdf(make_pdf(["a running row whose worker died"]))
     fresh = with_pdf(make_pdf(["a row queued a moment ago"]))
     for publication in (stale, expired, fresh):
-        extraction.extraction_request(publication=publication)
+        extraction.extraction_request(file=publication.first_pdf)
     long_ago = timezone.now() - timedelta(seconds=settings.EXTRACTION_PENDING_GRACE + 5)
-    Extraction.objects.filter(pk=stale.pk).update(queued_at=long_ago)
-    Extraction.objects.filter(pk=expired.pk).update(
+    Extraction.objects.filter(publication=stale).update(queued_at=long_ago)
+    Extraction.objects.filter(publication=expired).update(
         status=ExtractionStatus.RUNNING,
         lease_until=timezone.now() - timedelta(seconds=1),
         queued_at=long_ago,
@@ -289,9 +293,9 @@ def test_the_sweep_requeues_stale_pending_and_expired_running_rows(with_pdf, set
 def test_removing_the_pdf_removes_its_extraction_and_pages(with_pdf):
     publication = with_pdf(make_pdf(PAGES))
     extract(publication)
-    services.publication_save(publication=publication, remove_pdf=True)
+    services.publication_file_delete(file=publication.first_pdf)
 
-    assert not Extraction.objects.filter(pk=publication.pk).exists()
+    assert not Extraction.objects.filter(publication=publication).exists()
     assert not publication.pages.exists()
 
 
@@ -305,14 +309,14 @@ def test_saving_a_publication_with_a_new_pdf_queues_its_extraction_on_commit(
     with django_capture_on_commit_callbacks() as again:
         services.publication_save(publication=publication)
 
-    assert Extraction.objects.get(pk=publication.pk).status == ExtractionStatus.PENDING
+    assert Extraction.objects.get(publication=publication).status == ExtractionStatus.PENDING
     assert any(getattr(c, "func", None) is queue.extract_pdf for c in callbacks)
     assert not any(getattr(c, "func", None) is queue.extract_pdf for c in again)
 
 
 def test_imported_text_without_a_pdf_is_kept_when_saving(with_pdf):
     publication = with_pdf(make_pdf(PAGES))
-    services.publication_save(publication=publication, remove_pdf=True)
+    services.publication_file_delete(file=publication.first_pdf)
     publication.pages.create(number=1, text="Text given by the importer.")
 
     services.publication_save(publication=publication)

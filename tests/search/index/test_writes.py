@@ -22,6 +22,7 @@ from publications.models import (
     Extraction,
     ExtractionFlag,
     Publication,
+    PublicationFile,
     PublicationPage,
     Status,
     Topic,
@@ -39,7 +40,7 @@ from search.models import (
     SearchWord,
 )
 from search.results.suggestions import suggest
-from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.factories import AuthorFactory, PublicationFactory, PublicationFileFactory, TopicFactory
 from tests.pdfs import make_pdf
 from tests.search.indexed import (
     bulk_indexing,
@@ -175,28 +176,33 @@ def _pdf(pages: list[str], name: str = "report.pdf") -> File:
     return File(io.BytesIO(make_pdf(pages)), name=name)
 
 
-def _extract(publication: Publication) -> None:
-    publication.refresh_from_db()
-    extraction.extraction_run(publication_id=publication.pk, sha256=publication.pdf_sha256)
+def _extract(file: PublicationFile) -> None:
+    file.refresh_from_db()
+    extraction.extraction_run(file_id=file.pk, sha256=file.sha256)
+
+
+def _with_pdf(title: str, pdf: File) -> tuple[Publication, PublicationFile]:
+    publication = services.publication_save(publication=PublicationFactory.build(title=title))
+    file = PublicationFile(publication=publication)
+    return publication, services.publication_file_save(file=file, upload=pdf)
 
 
 def test_extracted_pages_are_searchable_and_a_new_pdf_replaces_them(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks():  # the extraction task is run here instead
-        publication = services.publication_save(
-            publication=PublicationFactory.build(title="Annual review"),
-            pdf=_pdf(["Opening remarks.", "The lighthouse budget grew."]),
+        publication, file = _with_pdf(
+            "Annual review", _pdf(["Opening remarks.", "The lighthouse budget grew."])
         )
-    _extract(publication)
+    _extract(file)
 
     outcome = run("lighthouse")
     assert [result.publication.pk for result in outcome.results] == [publication.pk]
     assert outcome.results[0].pages == [2]
 
     with django_capture_on_commit_callbacks():
-        services.publication_save(publication=publication, pdf=_pdf(["Foghorn costs fell."]))
-    _extract(publication)
+        services.publication_file_save(file=file, upload=_pdf(["Foghorn costs fell."]))
+    _extract(file)
 
     assert titles("lighthouse") == []
     assert titles("foghorn") == ["Annual review"]
@@ -205,15 +211,12 @@ def test_extracted_pages_are_searchable_and_a_new_pdf_replaces_them(
 
 def test_removing_the_pdf_removes_its_text_from_the_index(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
-        publication = services.publication_save(
-            publication=PublicationFactory.build(title="Annual review"),
-            pdf=_pdf(["The lighthouse budget grew."]),
-        )
-    _extract(publication)
+        publication, file = _with_pdf("Annual review", _pdf(["The lighthouse budget grew."]))
+    _extract(file)
     assert titles("lighthouse") == ["Annual review"]
 
     with django_capture_on_commit_callbacks():
-        services.publication_save(publication=publication, remove_pdf=True)
+        services.publication_file_delete(file=file)
 
     assert titles("lighthouse") == []
     assert not SearchPage.objects.filter(document_id=publication.pk).exists()
@@ -393,10 +396,11 @@ def test_a_page_past_the_page_limit_is_cut_and_flagged():
 
 
 def test_extraction_flags_text_the_index_had_to_cut(django_capture_on_commit_callbacks):
-    publication = PublicationFactory(title="Huge report", pdf_sha256="a" * 64)
+    publication = PublicationFactory(title="Huge report")
+    file = PublicationFileFactory(publication=publication, sha256="a" * 64)
     with django_capture_on_commit_callbacks():
-        extraction.extraction_request(publication=publication)
-    claimed = extraction.extraction_claim(publication_id=publication.pk, sha256="a" * 64)
+        extraction.extraction_request(file=file)
+    claimed = extraction.extraction_claim(file_id=file.pk, sha256="a" * 64)
     pages = [_filler(MAX_PAGE_CHARACTERS + 10, "harbour")] * 2
     result = {"pages": pages, "flags": [], "engine": "pypdf", "page_errors": []}
 
