@@ -55,8 +55,7 @@ def test_publication_page_offers_the_pdf_inline_with_size_pages_and_fallback(
     client, seed_publication
 ):
     attach_pdf(seed_publication)
-    seed_publication.first_pdf.page_count = 24
-    seed_publication.save()
+    seed_publication.files.update(page_count=24)
     slug = seed_publication.slug
 
     html = client.get(seed_publication.get_absolute_url()).content.decode()

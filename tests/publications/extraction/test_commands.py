@@ -27,8 +27,8 @@ def test_extract_pdfs_extracts_what_was_never_extracted_and_summarises(with_pdf)
     output = run("extract_pdfs")
 
     assert "2 PDFs: 1 done, 1 failed." in output
-    assert Extraction.objects.get(pk=good.pk).status == ExtractionStatus.DONE
-    assert Extraction.objects.get(pk=bad.pk).reason == "not-a-pdf"
+    assert Extraction.objects.get(publication=good).status == ExtractionStatus.DONE
+    assert Extraction.objects.get(publication=bad).reason == "not-a-pdf"
 
 
 def test_extract_pdfs_failed_retries_only_the_failed(with_pdf):
@@ -39,18 +39,20 @@ def test_extract_pdfs_failed_retries_only_the_failed(with_pdf):
     output = run("extract_pdfs", "--failed")
 
     assert output.startswith("1 PDFs")
-    assert Extraction.objects.get(pk=good.pk).attempts == 1
-    assert Extraction.objects.get(pk=bad.pk).attempts == 1  # a new request starts the count again
+    assert Extraction.objects.get(publication=good).attempts == 1
+    assert (
+        Extraction.objects.get(publication=bad).attempts == 1
+    )  # a new request starts the count again
 
 
 def test_extract_pdfs_slug_extracts_again_and_refuses_an_unknown_slug(with_pdf):
     publication = with_pdf(make_pdf(["Page one."]))
     run("extract_pdfs")
-    first = Extraction.objects.get(pk=publication.pk).finished_at
+    first = Extraction.objects.get(publication=publication).finished_at
 
     run("extract_pdfs", "--slug", publication.slug)
 
-    assert Extraction.objects.get(pk=publication.pk).finished_at > first
+    assert Extraction.objects.get(publication=publication).finished_at > first
     with pytest.raises(CommandError):
         run("extract_pdfs", "--slug", "no-such-publication")
 
@@ -64,7 +66,7 @@ def test_extract_pdfs_queue_leaves_the_work_to_the_workers(
         output = run("extract_pdfs", "--queue")
 
     assert "1 queued" in output
-    assert Extraction.objects.get(pk=publication.pk).status == ExtractionStatus.PENDING
+    assert Extraction.objects.get(publication=publication).status == ExtractionStatus.PENDING
     assert any(getattr(c, "func", None) is queue.extract_pdf for c in callbacks)
 
 
@@ -77,6 +79,8 @@ def test_extraction_status_json_lists_each_pdf_with_its_state(with_pdf):
 
     assert rows[scan.slug] == {
         "slug": scan.slug,
+        "file": scan.first_pdf.pk,
+        "role": "full-report",
         "status": "done",
         "reason": None,
         "flags": ["no-text-layer"],
@@ -97,6 +101,7 @@ def test_extraction_status_table_is_readable(with_pdf):
 
     assert output.splitlines()[0].split() == [
         "slug",
+        "file",
         "status",
         "pages",
         "seconds",

@@ -287,7 +287,7 @@ def test_the_sweep_requeues_stale_pending_and_expired_running_rows(with_pdf, set
     finally:
         queue.extract_pdf = original
 
-    assert sorted(sent) == sorted([stale.pk, expired.pk])
+    assert sorted(sent) == sorted([stale.first_pdf.pk, expired.first_pdf.pk])
 
 
 def test_removing_the_pdf_removes_its_extraction_and_pages(with_pdf):
