@@ -146,7 +146,7 @@ def test_pdf_dir_option_sets_the_folder_pdf_paths_are_relative_to(folder, tmp_pa
 
     assert run_import(path, "--pdf-dir", str(elsewhere)).code == 0
     assert (
-        Publication.objects.get(slug="a-report").pdf_size
+        Publication.objects.get(slug="a-report").first_pdf.size
         == (elsewhere / "report.pdf").stat().st_size
     )
 
@@ -216,7 +216,7 @@ def test_text_rows_store_the_text_as_page_one(folder):
     publication = Publication.objects.get(slug="a-report")
     pages = list(publication.pages.values_list("number", "text"))
     assert pages == [(1, "Full text of a commentary. With a NUL byte.")]
-    assert publication.first_pdf.page_count is None
+    assert publication.first_pdf is None
     assert publication.first_pdf is None
 
 
@@ -318,7 +318,7 @@ def test_different_pdf_replaces_the_stored_one(folder):
 
     assert "1 updated" in result.out
     expected = hashlib.sha256((folder / "b.pdf").read_bytes()).hexdigest()
-    assert Publication.objects.get(slug="a-report").pdf_sha256 == expected
+    assert Publication.objects.get(slug="a-report").first_pdf.sha256 == expected
 
 
 def test_text_for_a_publication_with_a_pdf_is_refused(folder):
@@ -329,7 +329,7 @@ def test_text_for_a_publication_with_a_pdf_is_refused(folder):
     result = run_import(write_jsonl(path, [row(text="Replacement text")]))
 
     assert result.code == 1
-    assert "line 1: skipped: text: this publication has a PDF" in result.err
+    assert "line 1: skipped: text: this publication has files" in result.err
     assert not PublicationPage.objects.exists()
 
 
@@ -363,7 +363,7 @@ def _bad_rows(folder: Path) -> dict[str, tuple[dict | str, str]]:
         "authors-not-list": (bad_row(authors="Jane Doe"), "authors: must be a list"),
         "author-twice": (bad_row(authors=["Jo Ko", "JO KO"]), "authors: 'JO KO' is listed twice"),
         "bad-status": (bad_row(status="scheduled"), "status: must be 'draft' or 'published'"),
-        "pdf-and-text": (bad_row(pdf="a.pdf", text="t"), "either pdf or text"),
+        "pdf-and-text": (bad_row(pdf="a.pdf", text="t"), "either files or text"),
         "not-a-pdf": (bad_row(pdf="note.txt"), "This is not a PDF file"),
         "oversize": (bad_row(pdf="big.pdf"), "the limit is"),
         "missing-file": (bad_row(pdf="gone.pdf"), "pdf: 'gone.pdf' not found"),
