@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from publications import services
-from publications.models import Publication, PublicationAuthor, SlugRedirect, Status
+from publications.models import (
+    Publication,
+    PublicationAuthor,
+    PublicationFile,
+    SlugRedirect,
+    Status,
+)
 from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
 from tests.pdfs import make_pdf
 
@@ -92,8 +98,8 @@ def pdf_upload(data=None, name="report.pdf"):
 
 
 def with_pdf(publication, data):
-    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
-    publication.save()
+    file = PublicationFile(publication=publication)
+    services.publication_file_save(file=file, upload=ContentFile(data, name="report.pdf"))
     return publication
 
 
