@@ -1,0 +1,12 @@
+"""Links to where a result's words are: a heading of its body, a page of one of its files."""
+
+from django import template
+
+from search.results.presentation import hit_label, hit_url
+
+register = template.Library()
+
+
+@register.inclusion_tag("search/_hits.html")
+def search_hits(publication, hits):
+    return {"links": [(hit_url(publication, hit), hit_label(hit), hit) for hit in hits]}
