@@ -105,9 +105,13 @@ class PublicationAdminForm(forms.ModelForm):
             self.fields["cover_image"].widget.href = reverse("publications:cover", args=[slug])
 
     def clean_body(self):
-        # The service sanitises again on save; this pass makes the form that comes back after
-        # another field's error show the body as it will be stored.
-        return sanitise(self.cleaned_data.get("body") or "")
+        # The service sanitises again on save; this pass, written back into the posted data the
+        # widget shows, makes a form that comes back after another field's error show the body
+        # as it will be stored, not what was posted.
+        body = sanitise(self.cleaned_data.get("body") or "")
+        self.data = self.data.copy()
+        self.data[self.add_prefix("body")] = body
+        return body
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")
