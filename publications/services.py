@@ -11,10 +11,13 @@ from functools import partial
 from typing import IO
 
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from publications import body_images
 from publications.changes import catalogue_changed, public_catalogue_changed
 from publications.models import (
     Author,
@@ -27,6 +30,7 @@ from publications.models import (
     site_today,
 )
 from publications.pdf_files import check_pdf_header
+from publications.richtext import sanitise
 from publications.totals import total_index_count, total_index_invalidate
 
 __all__ = ["public_catalogue_changed", "total_index_count", "total_index_invalidate"]
@@ -120,9 +124,13 @@ def publication_save(
     batch: uuid.UUID | None = None,
     update_fields: Collection[str] | None = None,
 ) -> Publication:
-    """Save an edited publication (the admin's save and the importer's): status and visibility
-    from its date, first-public stamp (in `batch`), PDF, old slug, then what follows a change.
+    """Save an edited publication (the admin's save and the importer's): the body sanitised,
+    status and visibility from its date, first-public stamp (in `batch`), PDF, old slug, then
+    what follows a change.
     `update_fields`: save only these (and what the release rules and the PDF set)."""
+    # Every write of a body passes here (the admin's and the importer's), sanitised once more
+    # however it came: what is stored is what pages and feeds show unescaped.
+    publication.body = sanitise(publication.body)
     with transaction.atomic():
         visible_before = publication.visible_from
         publication.refresh_release()
@@ -238,3 +246,13 @@ def publications_delete(*, publications: QuerySet[Publication]) -> int:
                     transaction.on_commit(partial(field.storage.delete, field.name))
         Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
     return len(doomed)
+
+
+def body_image_save(*, file: File, extension: str) -> str:
+    """Store an image for a publication body under a new random name; return the URL that
+    serves it (publications.views.body_image)."""
+    year = timezone.now().year
+    stored = default_storage.save(
+        f"{body_images.FOLDER}/{year:04d}/{uuid.uuid4().hex}.{extension}", file
+    )
+    return reverse("publications:body-image", args=[year, stored.rsplit("/", 1)[-1]])

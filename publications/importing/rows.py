@@ -15,7 +15,7 @@ from django.core.validators import validate_slug
 from publications.models import PublicationType
 
 REQUIRED_FIELDS = ("slug", "title", "abstract", "published", "type", "authors", "topics")
-OPTIONAL_FIELDS = ("status", "pdf", "text")
+OPTIONAL_FIELDS = ("status", "pdf", "text", "body")
 AUTHOR_FIELDS = {"name": 200, "role": 200, "affiliation": 200, "bio": None}
 TOPIC_FIELDS = {"name": 120, "description": None, "parent": 120}
 ROW_STATUSES = ("draft", "published")
@@ -50,6 +50,7 @@ class ImportRow:
     draft: bool = False
     pdf: str | None = None
     text: str | None = None
+    body: str | None = None  # HTML as given; sanitised where the admin's is (services)
 
 
 def parse_row(*, text: str, line: int) -> ImportRow:
@@ -71,6 +72,7 @@ def parse_row(*, text: str, line: int) -> ImportRow:
         draft=_is_draft(data.get("status")),
         pdf=pdf,
         text=full_text,
+        body=_body(data.get("body")),
     )
 
 
@@ -121,6 +123,16 @@ def _full_text(value: Any) -> str | None:
         raise RowError(f"text: must be a string, not {_json_type(value)}")
     # PostgreSQL text refuses NUL bytes, and text pasted from PDFs often carries them.
     return value.replace("\x00", "")
+
+
+def _body(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RowError(f"body: must be a string of HTML, not {_json_type(value)}")
+    if "\x00" in value:
+        raise RowError("body: contains a NUL character")
+    return value
 
 
 def _slug(value: Any) -> str:

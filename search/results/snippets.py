@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.utils.html import escape
 
+from publications.richtext import BODY_ID
 from search.index.vectors import CONFIG
 from search.replica import search_db
 
@@ -27,15 +28,10 @@ HEADLINE_OPTIONS = (
 )
 
 
-# Where a hit in the text before the body's first heading lands: the article itself (the
-# publication page gives the body this id).
-BODY_ANCHOR = "body"
-
-
 @dataclass(frozen=True)
 class Hit:
     """A page of a file (`file` null for text imported without one), or a body section: its
-    heading's `anchor` (BODY_ANCHOR for the text before the first heading) and `heading`."""
+    heading's `anchor` (the body's own id for the text before the first heading) and `heading`."""
 
     file: int | None = None
     page: int | None = None
@@ -106,7 +102,7 @@ def highlights(ids: list[int], query: str) -> tuple[dict[int, list[Hit]], dict[i
 def _hit(file: int | None, number: int, anchor: str | None, heading: str) -> Hit:
     if anchor is None:
         return Hit(file=file, page=number)
-    return Hit(anchor=anchor or BODY_ANCHOR, heading=heading)
+    return Hit(anchor=anchor or BODY_ID, heading=heading)
 
 
 def to_html(headline: str) -> str:
