@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "csp",
+    # The admin's body editor (its static files and checks); the body is sanitised by our own
+    # publications.richtext, not by the field this app offers.
+    "django_prose_editor",
     "publications",
     "search",
     "newsletter",

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from publications import selectors
 from publications.citations import full_title
 from publications.models import Publication, Topic
+from publications.richtext import with_absolute_urls
 
 FEED_ITEMS = 30
 
@@ -60,8 +61,11 @@ class PublicationFeed(Feed):
         return full_title(item)
 
     def item_description(self, item):
-        # Readers render an entry's description (Atom: summary type="html") as HTML, and the
+        # Readers render an entry's description (Atom: summary type="html") as HTML. The body is
+        # HTML sanitised when saved, its own links made absolute for readers elsewhere; the
         # abstract is plain text: escaped, it shows as typed and no markup in it runs.
+        if item.body:
+            return with_absolute_urls(item.body, base=settings.SITE_URL)
         return escape(item.abstract)
 
     def item_link(self, item):

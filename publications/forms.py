@@ -5,10 +5,27 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from publications.file_types import ACCEPT, LANGUAGE_TAG, check_file
 from publications.models import Publication, PublicationFile
+from publications.richtext import sanitise
+
+# What the body editor offers; publications.richtext's allow-list keeps exactly this and less
+# (no classes, no styles), whatever reaches the server. The editor has no footnotes.
+BODY_EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    **dict.fromkeys(["Bold", "Italic", "Strike", "Subscript", "Superscript", "Code"], True),
+    **dict.fromkeys(["BulletList", "OrderedList", "ListItem", "Blockquote"], True),
+    **dict.fromkeys(["HorizontalRule", "HardBreak", "History", "HTML"], True),
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # "Browse..." in the figure dialog opens our upload (publications/admin/body_images.py).
+    "Figure": {"pickerUrl": reverse_lazy("admin:publications_publication_body_image")},
+    **dict.fromkeys(["Image", "Caption"], True),
+    **dict.fromkeys(["Table", "TableRow", "TableHeader", "TableCell"], True),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class PublicationAdminForm(forms.ModelForm):
             "publication_date",
             "announce",
             "abstract",
+            "body",
             "topics",
             "doi",
             "cover_image",
@@ -64,12 +82,31 @@ class PublicationAdminForm(forms.ModelForm):
             "slug": "The last part of the address. Renaming keeps the old address as a redirect.",
         }
 
+    body = ProseEditorFormField(
+        extensions=BODY_EDITOR_EXTENSIONS,
+        widget=AdminProseEditorWidget,
+        required=False,
+        help_text=(
+            "The publication as a web page, beside or instead of the PDF. Scripts, styles and "
+            "unsupported markup are removed when it is saved."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             # The saved slug, read before validation copies a typed (maybe invalid) one onto it.
             slug = self.instance.slug
             self.fields["cover_image"].widget.href = reverse("publications:cover", args=[slug])
+
+    def clean_body(self):
+        # The service sanitises again on save; this pass, written back into the posted data the
+        # widget shows, makes a form that comes back after another field's error show the body
+        # as it will be stored, not what was posted.
+        body = sanitise(self.cleaned_data.get("body") or "")
+        self.data = self.data.copy()
+        self.data[self.add_prefix("body")] = body
+        return body
 
 
 class PublicationFileForm(forms.ModelForm):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("publications/<slug:slug>/cover/", views.publication_cover, name="cover"),
     path("publications/<slug:slug>/cite.bib", views.citation_bibtex, name="cite-bibtex"),
     path("publications/<slug:slug>/cite.ris", views.citation_ris, name="cite-ris"),
+    path("publications/images/<int:year>/<str:name>", views.body_image, name="body-image"),
     path("authors/", views.author_list, name="authors"),
     path("authors/suggest/", views.author_suggest, name="author-suggest"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),

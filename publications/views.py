@@ -6,16 +6,18 @@ from functools import wraps
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
-from publications import citations, metadata, selectors
+from publications import body_images, citations, metadata, richtext, selectors
 from publications.filters import publication_listing
 from publications.models import Author, Publication, Topic, listing_prefetches
 from publications.page_cache import cached_page
@@ -28,6 +30,7 @@ from publications.pdf_responses import (
 )
 
 HOME_LATEST = 10
+CONTENTS_MIN_HEADINGS = 3
 AUTHORS_PER_PAGE = 60
 
 
@@ -92,6 +95,7 @@ def render_publication_page(request, publication: Publication, *, preview: bool 
         "json_ld": metadata.json_ld(publication, publisher),
         "description": metadata.description(publication),
         "preview": preview,
+        **body_context(publication.body),
     }
     response = render(request, "publications/publication_detail.html", context)
     if preview:
@@ -121,6 +125,35 @@ def _serve(request, publication: Publication, file, *, attachment: bool):
     )
 
 
+def body_context(body: str) -> dict[str, object]:
+    """The body as the page shows it, with links on its headings, and its table of contents
+    when it is long enough to need one."""
+    if not body:
+        return {"body": "", "contents": []}
+    outline = richtext.outline(body)
+    return {
+        # Sanitised on every write (publications.richtext.sanitise in publication_save).
+        "body": mark_safe(richtext.with_heading_links(body)),  # noqa: S308
+        "contents": outline if len(outline) >= CONTENTS_MIN_HEADINGS else [],
+    }
+
+
+@require_safe
+def body_image(request, year, name):
+    """An image of a publication body, by the random name its upload was given."""
+    stored = body_images.storage_name(year=year, name=name)
+    if stored is None or not default_storage.exists(stored):
+        raise Http404("No such image.")
+    extension = name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        default_storage.open(stored), content_type=body_images.CONTENT_TYPES[extension]
+    )
+    # The name is new for every upload, so the bytes behind it never change.
+    patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+    return response
+
+
+# The one response our own pages may frame (the inline viewer); every other page refuses framing.
 @require_safe
 @xframe_options_sameorigin
 @csp_replace(FILE_CSP)

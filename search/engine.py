@@ -21,6 +21,7 @@ from search.ranking.scoring import CollectionStats
 from search.ranking.terms import Term, resolve_terms, tsquery_any
 from search.results import counts, selectors, snippets
 from search.results.facets import Facets, count_facets
+from search.results.snippets import Hit
 from search.results.suggestions import suggest
 from search.tuning import Tuning, site_tuning
 
@@ -43,6 +44,9 @@ class Result:
     topics: list[Topic]
     score: float | None
     snippet: str = ""
+    # Where the words are, best first: pages of its files and sections of its body.
+    hits: list[Hit] = field(default_factory=list)
+    # The matching pages of its first PDF (the API's `pages`, older than `hits`).
     pages: list[int] = field(default_factory=list)
 
 
@@ -180,15 +184,17 @@ def _listing(
 def _results(page: list[tuple[int, float | None]], query: str, *, with_scores: bool):
     ids = [publication_id for publication_id, _ in page]
     listed = selectors.listed_publications(ids)
-    pages, highlighted = snippets.highlights(ids, query)
+    highlighted = snippets.highlights(ids, query)
+    none = snippets.Highlight([], "", None)
     return [
         Result(
             entry.publication,
             entry.authors,
             entry.topics,
             round(score, 4) if with_scores and score is not None else None,
-            highlighted.get(publication_id, ""),
-            pages.get(publication_id, []),
+            (found := highlighted.get(publication_id, none)).snippet,
+            found.hits,
+            found.pages,
         )
         for publication_id, score in page
         if (entry := listed.get(publication_id)) is not None

@@ -160,9 +160,12 @@ def phrase_condition(
     for index, phrase in enumerate(phrases):
         name = f"{prefix}{index}"
         query = f"phraseto_tsquery('{CONFIG}', %({name})s)"
-        # The document's vector holds its title, names, topics and abstract; the full text is
-        # in its pages' (a phrase across a page break is not found).
+        # The document's vector holds its title, names, topics and abstract; the body is in its
+        # sections' and the files' text in their pages' (a phrase across a heading or a page
+        # break is not found).
         holds = f"""(d.vector @@ {query}
+                 OR EXISTS (SELECT 1 FROM search_searchsection s
+                             WHERE s.document_id = d.publication_id AND s.vector @@ {query})
                  OR EXISTS (SELECT 1 FROM search_searchpage p
                              WHERE p.document_id = d.publication_id AND p.vector @@ {query}))"""
         if negate:

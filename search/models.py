@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from search.index.vectors import document_vector, page_vector
+from search.index.vectors import document_vector, page_vector, section_vector
 
 
 class SearchDocument(models.Model):
@@ -37,6 +37,7 @@ class SearchDocument(models.Model):
     length_a = models.IntegerField(default=0)
     length_b = models.IntegerField(default=0)
     length_c = models.IntegerField(default=0)
+    length_d = models.IntegerField(default=0)
     truncated = models.BooleanField(default=False)
     indexed_at = models.DateTimeField(auto_now=True)
 
@@ -78,6 +79,7 @@ class SearchFilterRow(models.Model):
     length_a = models.IntegerField(default=0)
     length_b = models.IntegerField(default=0)
     length_c = models.IntegerField(default=0)
+    length_d = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -120,6 +122,29 @@ class SearchPage(models.Model):
         return f"{self.document_id} p.{self.number}"
 
 
+class SearchSection(models.Model):
+    """One section of a publication's body (its text under one heading, the heading included),
+    for the body's field of BM25F, hits that link to the heading's anchor, and snippets."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=200, blank=True)  # "" before the first heading
+    heading = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=section_vector(), output_field=SearchVectorField(), db_persist=True
+    )
+
+    class Meta:
+        # Read only by their document, as pages are.
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="search_section_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} §{self.number}"
+
+
 class SearchTerm(models.Model):
     """A lexeme of the index and how many documents hold it (BM25's document frequency)."""
 
@@ -145,6 +170,7 @@ class SearchPosting(models.Model):
     tf_a = models.IntegerField(default=0)
     tf_b = models.IntegerField(default=0)
     tf_c = models.IntegerField(default=0)
+    tf_d = models.IntegerField(default=0)
 
     class Meta:
         # A term's documents, for its blocks and the lists that match; the document only
@@ -177,6 +203,7 @@ class SearchBlock(models.Model):
     average_a = models.FloatField(default=1.0)
     average_b = models.FloatField(default=1.0)
     average_c = models.FloatField(default=1.0)
+    average_d = models.FloatField(default=1.0)
 
     def __str__(self):
         return f"{self.term_id}#{self.number}"
@@ -231,10 +258,12 @@ class SearchStats(models.Model):
     total_length_a = models.BigIntegerField(default=0)
     total_length_b = models.BigIntegerField(default=0)
     total_length_c = models.BigIntegerField(default=0)
+    total_length_d = models.BigIntegerField(default=0)
     # The averages every score is computed with (scoring averages).
     average_length_a = models.FloatField(default=1.0)
     average_length_b = models.FloatField(default=1.0)
     average_length_c = models.FloatField(default=1.0)
+    average_length_d = models.FloatField(default=1.0)
     updated_at = models.DateTimeField(auto_now=True)
     # When every term's blocks were last built from the postings; until then (an index from
     # before blocks existed) ranking scores from the postings alone.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from publications.models import Publication
 from search.engine import Result, SearchOutcome, SearchRequest
+from search.results.presentation import hit_url
 
 
 def outcome_as_json(outcome: SearchOutcome, request: SearchRequest, *, total_index: int) -> dict:
@@ -36,6 +37,15 @@ def result_as_json(result: Result) -> dict:
         # Escaped text with our own <mark> tags only (search/snippets.py).
         "snippet": result.snippet,
         "pages": result.pages,
+        "hits": [
+            {
+                "file": hit.file,
+                "page": hit.page,
+                "anchor": hit.anchor,
+                "url": hit_url(publication, hit),
+            }
+            for hit in result.hits
+        ],
     }
 
 

@@ -1,5 +1,8 @@
 """The publication admin: a thin layer over publications.services."""
 
+from functools import partial
+
+from csp.constants import NONCE, SELF
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -13,8 +16,10 @@ from django.urls import path, reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
+from js_asset import Media
 
 from publications import services
+from publications.admin.body_images import body_image_upload
 from publications.admin.extraction import (
     ExtractionFlagFilter,
     ExtractionStatusFilter,
@@ -123,6 +128,7 @@ class PublicationAdmin(admin.ModelAdmin):
             {"fields": ["status", "publication_date", "announce", "first_published_at"]},
         ),
         ("About", {"fields": ["abstract", "topics", "doi", "cover_image"]}),
+        ("Body", {"fields": ["body"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -147,8 +153,13 @@ class PublicationAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.extraction_view),
             name="publications_publication_file_extraction",
         )
+        body_image = path(
+            "body-image/",
+            self.admin_site.admin_view(partial(body_image_upload, admin_site=self.admin_site)),
+            name="publications_publication_body_image",
+        )
         # Before the defaults, whose "<object_id>/" catch-all would swallow them.
-        return [preview, extraction, *super().get_urls()]
+        return [preview, extraction, body_image, *super().get_urls()]
 
     def extraction_view(self, request, object_id, file_id):
         """A PDF file's extraction status as JSON, polled by the change form while it runs."""
@@ -169,7 +180,11 @@ class PublicationAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not obj.is_public:
             context["preview_url"] = self.preview_url(obj)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # The body editor's import map is an inline script: this page's CSP allows it by nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        response._csp_update = {"script-src": [SELF, NONCE]}  # as csp.decorators.csp_update does
+        return response
 
     def preview_view(self, request, object_id):
         """The public page of a draft or scheduled publication, for staff only."""

@@ -19,11 +19,13 @@ from publications.importing.attach import ResolvedFile, attach_pdf, set_files
 from publications.importing.files import resolve_file, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
 from publications.models import Author, Publication, PublicationPage, Series, Status, Topic
+from publications.richtext import sanitise
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
     "title",
     "abstract",
+    "body",
     "publication_date",
     "type",
     "status",
@@ -123,6 +125,10 @@ def _assign(
 ) -> None:
     publication.title, publication.abstract, publication.type = row.title, row.abstract, row.type
     publication.publication_date = row.published
+    if row.body is not None:
+        # Sanitised here too, as publication_save will, so an unchanged body compares equal to
+        # the stored one and the row saves nothing.
+        publication.body = sanitise(row.body)
     was_draft = created or publication.status == Status.DRAFT
     never_public = publication.first_published_at is None
     # Asked for public or not; the release rules pick published or scheduled from the date.

@@ -16,7 +16,7 @@ from publications.file_types import LANGUAGE_TAG
 from publications.models import FileRole, PublicationType
 
 REQUIRED_FIELDS = ("slug", "title", "abstract", "published", "type", "authors", "topics")
-OPTIONAL_FIELDS = ("status", "pdf", "files", "text", "series")
+OPTIONAL_FIELDS = ("status", "pdf", "files", "text", "series", "body")
 FILE_FIELDS = {"path": None, "role": 32, "title": 300, "language": 16}
 SERIES_MAX = 200
 AUTHOR_FIELDS = {"name": 200, "role": 200, "affiliation": 200, "bio": None}
@@ -67,6 +67,7 @@ class ImportRow:
     text: str | None = None
     series_given: bool = False
     series: str | None = None
+    body: str | None = None  # HTML as given; sanitised where the admin's is (services)
 
 
 def parse_row(*, text: str, line: int) -> ImportRow:
@@ -99,6 +100,7 @@ def parse_row(*, text: str, line: int) -> ImportRow:
         text=full_text,
         series_given="series" in data,
         series=series,
+        body=_body(data.get("body")),
     )
 
 
@@ -176,6 +178,16 @@ def _full_text(value: Any) -> str | None:
         raise RowError(f"text: must be a string, not {_json_type(value)}")
     # PostgreSQL text refuses NUL bytes, and text pasted from PDFs often carries them.
     return value.replace("\x00", "")
+
+
+def _body(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RowError(f"body: must be a string of HTML, not {_json_type(value)}")
+    if "\x00" in value:
+        raise RowError("body: contains a NUL character")
+    return value
 
 
 def _slug(value: Any) -> str:

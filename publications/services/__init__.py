@@ -7,10 +7,14 @@ import uuid
 from collections.abc import Collection, Iterable, Sequence
 from functools import partial
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from publications import body_images
 from publications.changes import catalogue_changed, public_catalogue_changed
 from publications.models import (
     Author,
@@ -23,6 +27,7 @@ from publications.models import (
     Topic,
     site_today,
 )
+from publications.richtext import sanitise
 from publications.services.files import (
     file_digest,
     publication_file_delete,
@@ -88,10 +93,13 @@ def publication_save(
     batch: uuid.UUID | None = None,
     update_fields: Collection[str] | None = None,
 ) -> Publication:
-    """Save an edited publication (the admin's save and the importer's): status and visibility
-    from its date, first-public stamp (in `batch`), old slug, then what follows a change. Its
-    files are written by publication_file_save and publication_file_delete.
+    """Save an edited publication (the admin's save and the importer's): the body sanitised,
+    status and visibility from its date, first-public stamp (in `batch`), old slug, then what
+    follows a change. Its files are written by publication_file_save and publication_file_delete.
     `update_fields`: save only these (and what the release rules set)."""
+    # Every write of a body passes here (the admin's and the importer's), sanitised once more
+    # however it came: what is stored is what pages and feeds show unescaped.
+    publication.body = sanitise(publication.body)
     with transaction.atomic():
         visible_before = publication.visible_from
         publication.refresh_release()
@@ -203,3 +211,13 @@ def publications_delete(*, publications: QuerySet[Publication]) -> int:
                 transaction.on_commit(partial(field.storage.delete, field.name))
         Publication.objects.filter(pk__in=[p.pk for p in doomed]).delete()
     return len(doomed)
+
+
+def body_image_save(*, file: File, extension: str) -> str:
+    """Store an image for a publication body under a new random name; return the URL that
+    serves it (publications.views.body_image)."""
+    year = timezone.now().year
+    stored = default_storage.save(
+        f"{body_images.FOLDER}/{year:04d}/{uuid.uuid4().hex}.{extension}", file
+    )
+    return reverse("publications:body-image", args=[year, stored.rsplit("/", 1)[-1]])

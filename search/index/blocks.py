@@ -25,19 +25,23 @@ from django.utils import timezone
 
 from search.index import statistics
 from search.models import SearchStats
-from search.ranking.scoring import CollectionStats, impact_sql
+from search.ranking.scoring import FIELDS, CollectionStats, impact_sql
 from search.tuning import Tuning, site_tuning
 
 # Only one compaction at a time (a transaction-level advisory lock; a second one skips).
 COMPACTION_LOCK = 0x5EA4C12
 
+# The averages a block keeps, one per field, and the parameters that give today's.
+AVERAGES = ", ".join(f"average_{field}" for field in FIELDS)
+AVERAGE_PARAMETERS = ", ".join(f"%(average_{field})s" for field in FIELDS)
+
 BUILD_SQL = f"""
     INSERT INTO search_searchblock (
-        term_id, number, floor, size, documents, impacts, average_a, average_b, average_c)
+        term_id, number, floor, size, documents, impacts, {AVERAGES})
     SELECT term_id, width_bucket(rank, %(ends)s::bigint[]), min(impact), count(*),
            string_agg(int8send(document_id), ''::bytea ORDER BY rank),
            string_agg(float4send(impact::float4), ''::bytea ORDER BY rank),
-           %(average_a)s, %(average_b)s, %(average_c)s
+           {AVERAGE_PARAMETERS}
       FROM (SELECT term_id, document_id, impact,
                    row_number() OVER (PARTITION BY term_id ORDER BY impact DESC) - 1 AS rank
               FROM (SELECT sp.term_id, sp.document_id, {impact_sql()} AS impact
@@ -48,11 +52,9 @@ BUILD_SQL = f"""
 """
 
 # Terms whose blocks were built with other averages than today's (one row per term: its first).
-OUTDATED_SQL = """
+OUTDATED_SQL = f"""
     SELECT term_id FROM search_searchblock
-     WHERE number = 0
-       AND (average_a, average_b, average_c) IS DISTINCT FROM (%(average_a)s, %(average_b)s,
-                                                                %(average_c)s)
+     WHERE number = 0 AND ({AVERAGES}) IS DISTINCT FROM ({AVERAGE_PARAMETERS})
      ORDER BY term_id LIMIT %(limit)s
 """
 

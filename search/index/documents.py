@@ -55,9 +55,9 @@ DOCUMENTS_SQL = f"""
         INSERT INTO search_searchdocument (
             publication_id, title, authors_text, topics_text, abstract, truncated, visible_from,
             publication_date, type, topic_ids, author_ids, length_a, length_b, length_c,
-            indexed_at)
+            length_d, indexed_at)
         SELECT publication_id, title, authors_text, topics_text, abstract, truncated,
-               visible_from, publication_date, type, topic_ids, author_ids, 0, 0, 0, now()
+               visible_from, publication_date, type, topic_ids, author_ids, 0, 0, 0, 0, now()
           FROM source s
          WHERE NOT EXISTS (SELECT 1 FROM search_searchdocument d
                             WHERE d.publication_id = s.publication_id)
@@ -72,14 +72,35 @@ DOCUMENTS_SQL = f"""
 FILTER_ROWS_SQL = """
     INSERT INTO search_searchfilterrow AS f (
         publication_id, visible_from, publication_date, type, topic_ids, author_ids, length_a,
-        length_b, length_c)
+        length_b, length_c, length_d)
     SELECT d.publication_id, d.visible_from, d.publication_date, d.type, d.topic_ids, d.author_ids,
-           d.length_a, d.length_b, d.length_c
+           d.length_a, d.length_b, d.length_c, d.length_d
       FROM search_searchdocument d
      WHERE d.publication_id = ANY(%(ids)s)
         ON CONFLICT (publication_id) DO UPDATE
        SET visible_from = excluded.visible_from, publication_date = excluded.publication_date,
            type = excluded.type, topic_ids = excluded.topic_ids, author_ids = excluded.author_ids
+"""
+
+DELETE_SECTIONS_SQL = "DELETE FROM search_searchsection WHERE document_id = ANY(%(ids)s)"
+
+# The body's sections, split in Python (publications.richtext.sections) and written in one
+# statement; only documents the index holds get them.
+SECTIONS_SQL = """
+    INSERT INTO search_searchsection (document_id, number, anchor, heading, text)
+    SELECT s.document_id, s.number, s.anchor, s.heading, s.text
+      FROM unnest(%(documents)s::bigint[], %(numbers)s::int[], %(anchors)s::text[],
+                  %(headings)s::text[], %(texts)s::text[])
+           AS s(document_id, number, anchor, heading, text)
+      JOIN search_searchdocument d ON d.publication_id = s.document_id
+"""
+
+FLAG_TRUNCATED_SQL = """
+    UPDATE search_searchdocument SET truncated = TRUE WHERE publication_id = ANY(%(ids)s)
+"""
+
+BODIES_SQL = """
+    SELECT id, body FROM publications_publication WHERE id = ANY(%(ids)s) AND body <> ''
 """
 
 DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"

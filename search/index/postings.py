@@ -6,19 +6,24 @@ collection: scores are computed where they are read (search.ranking.scoring).
 from __future__ import annotations
 
 # One statement per batch: count each lexeme per field (A and B from the document's vector,
-# C from its pages, each page under the tsvector position limit), measure the fields, store the
+# C from its body's sections, D from its files' pages, each section and page under the tsvector
+# position limit), measure the fields, store the
 # lengths (on the document and its filter row, which scoring reads), add the terms the index
 # lacks, and write the postings, reading the vectors once.
 LEXEMES_SQL = """
     SELECT d.publication_id AS doc, u.lexeme,
            cardinality(array_positions(u.weights, 'A')) AS tfa,
            cardinality(array_positions(u.weights, 'B')) AS tfb,
-           0 AS tfc
+           0 AS tfc, 0 AS tfd
       FROM search_searchdocument d CROSS JOIN LATERAL unnest(d.vector) u
      WHERE d.publication_id = ANY(%(ids)s)
        AND (u.weights && ARRAY['A', 'B'])
     UNION ALL
-    SELECT p.document_id, u.lexeme, 0, 0, cardinality(u.positions)
+    SELECT s.document_id, u.lexeme, 0, 0, cardinality(u.positions), 0
+      FROM search_searchsection s CROSS JOIN LATERAL unnest(s.vector) u
+     WHERE s.document_id = ANY(%(ids)s)
+    UNION ALL
+    SELECT p.document_id, u.lexeme, 0, 0, 0, cardinality(u.positions)
       FROM search_searchpage p CROSS JOIN LATERAL unnest(p.vector) u
      WHERE p.document_id = ANY(%(ids)s)
 """
@@ -31,25 +36,26 @@ LEXEMES_SQL = """
 # one with no words too (its lengths become 0).
 POSTINGS_SQL = f"""
     WITH per_term AS MATERIALIZED (
-        SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc
+        SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc,
+               sum(tfd) AS tfd
           FROM ({LEXEMES_SQL}) lexemes
          GROUP BY doc, lexeme
     ),
     lengths AS MATERIALIZED (
         SELECT i.doc, coalesce(sum(t.tfa), 0) AS lena, coalesce(sum(t.tfb), 0) AS lenb,
-               coalesce(sum(t.tfc), 0) AS lenc
+               coalesce(sum(t.tfc), 0) AS lenc, coalesce(sum(t.tfd), 0) AS lend
           FROM unnest(%(ids)s::bigint[]) AS i(doc) LEFT JOIN per_term t USING (doc)
          GROUP BY i.doc
     ),
     measured AS (
         UPDATE search_searchdocument d
-           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc, length_d = l.lend
           FROM lengths l
          WHERE d.publication_id = l.doc
     ),
     measured_rows AS (
         UPDATE search_searchfilterrow f
-           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc
+           SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc, length_d = l.lend
           FROM lengths l
          WHERE f.publication_id = l.doc
     ),
@@ -65,12 +71,12 @@ POSTINGS_SQL = f"""
         ON CONFLICT (lexeme) DO NOTHING
         RETURNING id, lexeme
     )
-    INSERT INTO search_searchposting (document_id, term_id, tf_a, tf_b, tf_c)
-    SELECT t.doc, terms.id, t.tfa, t.tfb, t.tfc
+    INSERT INTO search_searchposting (document_id, term_id, tf_a, tf_b, tf_c, tf_d)
+    SELECT t.doc, terms.id, t.tfa, t.tfb, t.tfc, t.tfd
       FROM per_term t
       JOIN (SELECT id, lexeme FROM added UNION ALL SELECT id, lexeme FROM known) terms
            USING (lexeme)
-     WHERE t.tfa + t.tfb + t.tfc > 0
+     WHERE t.tfa + t.tfb + t.tfc + t.tfd > 0
 """
 
 # Document frequencies move with the postings. Counted per term from the primary key, then

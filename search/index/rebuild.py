@@ -31,6 +31,7 @@ TABLES = (
     "search_searchdocument",
     "search_searchfilterrow",
     "search_searchpage",
+    "search_searchsection",
     "search_searchterm",
     "search_searchposting",
     "search_searchblock",

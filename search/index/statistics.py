@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from search.models import SearchStats
-from search.ranking.scoring import CollectionStats
+from search.ranking.scoring import FIELDS, CollectionStats
 from search.tuning import site_tuning
 
 # One index writer at a time (a transaction-level advisory lock, released at commit): each
@@ -28,62 +28,57 @@ from search.tuning import site_tuning
 WRITER_LOCK = 0x5EA4C11
 
 # The collection measured from scratch: documents and their summed field lengths.
-STATS_SQL = """
-    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
-           coalesce(sum(length_c), 0)
-      FROM search_searchfilterrow
-"""
+_SUMS = ", ".join(f"coalesce(sum(length_{field}), 0)" for field in FIELDS)
+STATS_SQL = f"SELECT count(*), {_SUMS} FROM search_searchfilterrow"
 
 # The same of some documents alone (an index write's before and after).
-MEASURE_SQL = """
-    SELECT count(*), coalesce(sum(length_a), 0), coalesce(sum(length_b), 0),
-           coalesce(sum(length_c), 0)
-      FROM search_searchfilterrow WHERE publication_id = ANY(%(ids)s)
+MEASURE_SQL = f"""
+    SELECT count(*), {_SUMS} FROM search_searchfilterrow WHERE publication_id = ANY(%(ids)s)
 """
 
 
 @dataclass(frozen=True)
 class Measure:
-    """Documents and their summed field lengths."""
+    """Documents and their summed field lengths (one per field of scoring.FIELDS, in order)."""
 
     documents: int = 0
-    length_a: int = 0
-    length_b: int = 0
-    length_c: int = 0
+    lengths: tuple[int, ...] = (0,) * len(FIELDS)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Measure:
+        documents, *lengths = (int(value) for value in row)
+        return cls(documents, tuple(lengths))
 
     def __sub__(self, other: Measure) -> Measure:
         return Measure(
             self.documents - other.documents,
-            self.length_a - other.length_a,
-            self.length_b - other.length_b,
-            self.length_c - other.length_c,
+            tuple(mine - theirs for mine, theirs in zip(self.lengths, other.lengths, strict=True)),
         )
 
 
-TOTALS = ("documents", "total_length_a", "total_length_b", "total_length_c")
+TOTALS = ("documents", *(f"total_length_{field}" for field in FIELDS))
+AVERAGES = tuple(f"average_length_{field}" for field in FIELDS)
 
 
 def _totals_sql(new_value: str) -> str:
     """An upsert of the one statistics row whose totals become `new_value` (a format string of
     the column's name), returning the row."""
     assignments = ", ".join(f"{column} = {new_value.format(column)}" for column in TOTALS)
+    lengths = ", ".join(f"%(length_{field})s" for field in FIELDS)
     return f"""
         INSERT INTO search_searchstats AS s (
-            id, {", ".join(TOTALS)}, average_length_a, average_length_b, average_length_c,
-            updated_at)
-        VALUES (1, %(documents)s, %(length_a)s, %(length_b)s, %(length_c)s, 1, 1, 1, now())
+            id, {", ".join(TOTALS)}, {", ".join(AVERAGES)}, updated_at)
+        VALUES (1, %(documents)s, {lengths}, {", ".join("1" for _ in AVERAGES)}, now())
         ON CONFLICT (id) DO UPDATE SET {assignments}, updated_at = now()
-        RETURNING {", ".join(TOTALS)}, average_length_a, average_length_b, average_length_c
+        RETURNING {", ".join(TOTALS)}, {", ".join(AVERAGES)}
     """
 
 
 ADD_SQL = _totals_sql("s.{0} + excluded.{0}")
 SET_SQL = _totals_sql("excluded.{0}")
 
-AVERAGES_SQL = """
-    UPDATE search_searchstats
-       SET average_length_a = %s, average_length_b = %s, average_length_c = %s
-     WHERE id = 1
+AVERAGES_SQL = f"""
+    UPDATE search_searchstats SET {", ".join(f"{column} = %s" for column in AVERAGES)} WHERE id = 1
 """
 
 
@@ -91,7 +86,7 @@ def measure(ids: list[int]) -> Measure:
     """What these documents count for in the totals now (those not in the index, nothing)."""
     with connection.cursor() as cursor:
         cursor.execute(MEASURE_SQL, {"ids": ids})
-        return Measure(*(int(value) for value in cursor.fetchone()))
+        return Measure.from_row(cursor.fetchone())
 
 
 def record_change(before: Measure, after: Measure) -> None:
@@ -112,7 +107,7 @@ def recount(*, exact: bool = False) -> SearchStats:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
         cursor.execute(STATS_SQL)
-        measured = Measure(*(int(value) for value in cursor.fetchone()))
+        measured = Measure.from_row(cursor.fetchone())
         cursor.execute(SET_SQL, _params(measured))
         _follow(cursor, cursor.fetchone(), exact=exact)
     return SearchStats.objects.get(pk=1)
@@ -122,24 +117,18 @@ def current() -> CollectionStats:
     """The statistics scores are computed with now: the exact count, the scoring averages."""
     stats = SearchStats.objects.filter(pk=1).first()
     if stats is None:
-        return CollectionStats(0, 1.0, 1.0, 1.0)
-    return CollectionStats(
-        stats.documents, stats.average_length_a, stats.average_length_b, stats.average_length_c
-    )
+        return CollectionStats(0, *(1.0 for _ in AVERAGES))
+    return CollectionStats(stats.documents, *(getattr(stats, column) for column in AVERAGES))
 
 
 def _params(measure: Measure) -> dict[str, int]:
-    return {
-        "documents": measure.documents,
-        "length_a": measure.length_a,
-        "length_b": measure.length_b,
-        "length_c": measure.length_c,
-    }
+    lengths = zip(FIELDS, measure.lengths, strict=True)
+    return {"documents": measure.documents, **{f"length_{field}": n for field, n in lengths}}
 
 
 def _follow(cursor, row: tuple, *, exact: bool) -> None:
     documents, *rest = row
-    totals, averages = rest[:3], rest[3:]
+    totals, averages = rest[: len(FIELDS)], rest[len(FIELDS) :]
     measured = [max(total / documents, 1.0) if documents else 1.0 for total in totals]
     drift = max(
         abs(now - before) / max(before, 1.0) for now, before in zip(measured, averages, strict=True)

@@ -23,5 +23,13 @@ def document_vector() -> SearchVector:
     )
 
 
+def section_vector() -> SearchVector:
+    """The body, section by section: weight C, between the abstract (B) and the files' text."""
+    return SearchVector("text", weight="C", config=CONFIG)
+
+
 def page_vector() -> SearchVector:
+    """The files' text, page by page. BM25F reads it as field D (search.ranking.scoring) by its
+    table, never by this letter: the column was generated as C before the body existed, and
+    regenerating it would tokenise every page again for a label nothing reads."""
     return SearchVector("text", weight="C", config=CONFIG)

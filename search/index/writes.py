@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from django.db import connection, transaction
 
 from publications.models import Publication
+from publications.richtext import sections
 from search.index import blocks, documents, postings, statistics, vocabulary
 from search.index.rebuild import rebuild_beside
 from search.index.statistics import WRITER_LOCK
@@ -110,8 +111,35 @@ def write_documents(ids: list[int]) -> set[int]:
     _execute(documents.FILTER_ROWS_SQL, ids)
     _execute(documents.DELETE_PAGES_SQL, ids)
     _execute(documents.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
+    truncated |= _write_sections(ids)
     _execute(vocabulary.WORDS_ADD_SQL, ids)
     return truncated
+
+
+def _write_sections(ids: list[int]) -> set[int]:
+    """The bodies' sections (each cut, like a page, to fit a tsvector). Returns the ids of
+    those with a section cut."""
+    _execute(documents.DELETE_SECTIONS_SQL, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(documents.BODIES_SQL, {"ids": ids})
+        bodies = cursor.fetchall()
+    rows, truncated = [], set()
+    for publication_id, body in bodies:
+        for section in sections(body):
+            if len(section.text) > MAX_PAGE_CHARACTERS:
+                truncated.add(publication_id)
+            text = section.text[:MAX_PAGE_CHARACTERS]
+            rows.append((publication_id, section.number, section.anchor, section.heading, text))
+    if truncated:
+        _execute(documents.FLAG_TRUNCATED_SQL, sorted(truncated))
+    if rows:
+        with connection.cursor() as cursor:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(documents.SECTIONS_SQL, dict(zip(SECTION_COLUMNS, columns, strict=True)))
+    return truncated
+
+
+SECTION_COLUMNS = ("documents", "numbers", "anchors", "headings", "texts")
 
 
 def _write_documents(ids: list[int]) -> set[int]:

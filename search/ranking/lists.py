@@ -19,7 +19,8 @@ from search.index import blocks
 from search.replica import search_db
 
 READ_ALL_SQL = """
-    SELECT term_id, documents, impacts, average_a, average_b, average_c FROM search_searchblock
+    SELECT term_id, documents, impacts, average_a, average_b, average_c, average_d
+      FROM search_searchblock
      WHERE term_id = ANY(%(terms)s::int[])
 """
 

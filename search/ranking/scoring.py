@@ -20,9 +20,11 @@ import math
 from dataclasses import dataclass
 
 K1 = 1.2
-# Field weight and length normalisation (b) per tsvector weight: A = title and authors,
-# B = topics and abstract, C = the full text, read per page.
-FIELDS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
+# Field weight and length normalisation (b) per tsvector weight, the one place they are set:
+# A = title and authors, B = topics and abstract, C = the body (web text, per section),
+# D = the full text of the files (per page). The body weighs between the abstract and the
+# files: it is written for the web, the files' text carries running heads, tables and notes.
+FIELDS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.25, 0.75), "d": (1.0, 0.75)}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class CollectionStats:
     average_length_a: float
     average_length_b: float
     average_length_c: float
+    average_length_d: float
 
     def averages(self) -> dict[str, float]:
         """The averages as the parameters `impact_sql` names."""
@@ -40,6 +43,7 @@ class CollectionStats:
             "average_a": self.average_length_a,
             "average_b": self.average_length_b,
             "average_c": self.average_length_c,
+            "average_d": self.average_length_d,
         }
 
 
@@ -50,8 +54,8 @@ def idf(documents: int, df: int) -> float:
 
 
 def impact_sql(posting: str = "sp", lengths: str = "l") -> str:
-    """SQL for a posting's impact: `posting` names a row with tf_a, tf_b, tf_c, `lengths` one
-    with length_a, length_b, length_c; the averages are the parameters average_a, _b and _c."""
+    """SQL for a posting's impact: `posting` names a row with a tf_<field> per field, `lengths`
+    one with a length_<field>; the averages are the parameters average_<field>."""
     # In double precision throughout: a bare literal such as 0.3 is numeric in PostgreSQL,
     # which is slower and would make the whole expression numeric.
     parts = " + ".join(
@@ -62,7 +66,7 @@ def impact_sql(posting: str = "sp", lengths: str = "l") -> str:
     return f"(({parts}) * {K1 + 1}::float8 / (({parts}) + {K1}::float8))"
 
 
-def impact_bounds(built: tuple[float, float, float], now: CollectionStats) -> tuple[float, float]:
+def impact_bounds(built: tuple[float, ...], now: CollectionStats) -> tuple[float, float]:
     """Factors (low, high) such that an impact computed with the averages `built` times low is at
     most, and times high at least, the same posting's impact with today's averages.
 

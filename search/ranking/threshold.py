@@ -54,7 +54,7 @@ SLACK = 1e-6
 READ_SQL = """
     SELECT b.term_id, b.floor, b.documents, b.impacts,
            (SELECT max(number) FROM search_searchblock m WHERE m.term_id = b.term_id),
-           b.average_a, b.average_b, b.average_c
+           b.average_a, b.average_b, b.average_c, b.average_d
       FROM unnest(%(terms)s::int[], %(first)s::int[], %(last)s::int[]) AS q(term_id, first, last)
       JOIN search_searchblock b
         ON b.term_id = q.term_id AND b.number BETWEEN q.first AND q.last

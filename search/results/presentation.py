@@ -7,11 +7,13 @@ import math
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from publications.filters import ActiveFilter, active_filters
-from publications.models import Topic
+from publications.models import Publication, Topic
 from search.engine import SearchOutcome, SearchRequest
 from search.forms import MAX_RESULT_DEPTH, SORT_LABELS, SearchForm
+from search.results.snippets import Hit
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,22 @@ class ResultPage:
 def result_page(outcome: SearchOutcome, request: SearchRequest) -> ResultPage:
     reachable = min(outcome.count, MAX_RESULT_DEPTH - MAX_RESULT_DEPTH % request.page_size)
     return ResultPage(request.page, Paginator(math.ceil(reachable / request.page_size)))
+
+
+def hit_url(publication: Publication, hit: Hit) -> str:
+    """Where a hit takes a reader: the body's heading on the publication page, or the page of
+    the file in the browser's PDF viewer (text imported without a file: the publication)."""
+    if hit.in_body:
+        return f"{publication.get_absolute_url()}#{hit.anchor}"
+    if hit.file is not None:
+        return f"{reverse('publications:file', args=[publication.slug, hit.file])}#page={hit.page}"
+    return publication.get_absolute_url()
+
+
+def hit_label(hit: Hit) -> str:
+    if hit.in_body:
+        return hit.heading or "Text"
+    return f"p. {hit.page}"
 
 
 def url_with(path: str, params: QueryDict, **changes: list[str] | None) -> str:

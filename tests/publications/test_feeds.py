@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from publications.richtext import sanitise
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.publications.pages import HIDDEN_TITLES, SITE, attach_pdf, make_catalogue
 
@@ -131,3 +132,16 @@ def test_sitemap_leaves_out_drafts_future_items_and_their_only_authors(client):
     assert f"{SITE}/publications/{catalogue.draft.slug}/" not in locations
     assert f"{SITE}/publications/{catalogue.future.slug}/" not in locations
     assert f"{SITE}/authors/hidden-writer/" not in locations
+
+
+def test_items_carry_the_sanitised_body_with_absolute_links_or_else_the_abstract(client):
+    body = sanitise('<h2>Findings</h2><p><a href="/topics/trade/">Trade</a></p>')
+    PublicationFactory(title="With body", slug="with-body", abstract="Not shown.", body=body)
+    PublicationFactory(title="Abstract only", slug="abstract-only", abstract="Tariffs <b>up</b>")
+
+    items = {item["title"]: item["description"] for item in rss_items(client, "/feeds/latest/")}
+
+    assert items["With body"] == (
+        f'<h2 id="findings">Findings</h2><p><a href="{SITE}/topics/trade/">Trade</a></p>'
+    )
+    assert items["Abstract only"] == "Tariffs &lt;b&gt;up&lt;/b&gt;"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -6,6 +7,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from publications.models import SlugRedirect, Status
+from publications.richtext import sanitise
 from publications.views import render_publication_page
 from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
 from tests.publications.pages import attach_pdf
@@ -147,3 +149,46 @@ def test_public_page_has_no_preview_banner(client, seed_publication):
 
     assert "Preview — not public" not in response.content.decode()
     assert "X-Robots-Tag" not in response
+
+
+def body_of(html: str) -> str:
+    return html.split('<div class="prose body" id="body">', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_body_is_shown_as_an_article_before_the_pdf(client, seed_publication):
+    seed_publication.body = sanitise("<p>Opening.</p><h2>Costs</h2><p>Some &amp; more.</p>")
+    seed_publication.save()
+    attach_pdf(seed_publication)
+
+    html = client.get(seed_publication.get_absolute_url()).content.decode()
+
+    assert html.index('<div class="prose body" id="body">') < html.index('id="pdf-heading"')
+    assert body_of(html) == (
+        '<p>Opening.</p><h2 id="costs">Costs <a class="heading-link" href="#costs" '
+        'aria-label="Link to the section “Costs”">#</a></h2><p>Some &amp; more.</p>'
+    )
+    assert 'id="contents-heading"' not in html  # one heading needs no table of contents
+
+
+def test_a_body_with_three_headings_gets_a_table_of_contents(client, seed_publication):
+    seed_publication.body = sanitise("<h2>One</h2><p>a</p><h3>Two</h3><p>b</p><h2>Three</h2>")
+    seed_publication.save()
+
+    html = client.get(seed_publication.get_absolute_url()).content.decode()
+
+    contents = html.split('id="contents-heading"', 1)[1].split("</nav>", 1)[0]
+    assert [
+        (level, anchor, text)
+        for level, anchor, text in re.findall(
+            r'contents__item--(\d)"><a href="#([^"]+)">([^<]+)</a>', contents
+        )
+    ] == [("2", "one", "One"), ("3", "two", "Two"), ("2", "three", "Three")]
+    for anchor in ("one", "two", "three"):
+        assert f'id="{anchor}"' in html
+
+
+def test_a_publication_without_a_body_shows_no_article(client, seed_publication):
+    html = client.get(seed_publication.get_absolute_url()).content.decode()
+
+    assert "prose body" not in html
+    assert "contents-heading" not in html

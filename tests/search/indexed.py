@@ -21,7 +21,8 @@ from tests.factories import PublicationFactory, PublicationFileFactory
 
 
 def indexed(*, title: str, abstract: str = "", pages: Sequence[str] = (), **fields) -> Publication:
-    """A published publication with these PDF pages, indexed as extraction indexes it."""
+    """A published publication with these PDF pages (and any other fields, a `body` among them),
+    indexed as extraction indexes it."""
     publication = PublicationFactory(title=title, abstract=abstract, **fields)
     file = PublicationFileFactory(publication=publication) if pages else None
     PublicationPage.objects.bulk_create(

@@ -3,12 +3,13 @@ the reference the engine's ranking is checked against, so a bug in how the index
 updates its inputs cannot hide in both.
 
 Fields as the product defines them (README "Search"): A = title, subtitle and author names; B =
-topic names and abstract; C = the PDF's pages, each page's words counted on its own (a tsvector
-keeps at most 256 positions of a word). Term frequencies and field lengths come from
-`to_tsvector` of that text; the collection is every publication that is or will be public (a
-`visible_from`: scheduled ones count, as they are indexed), with its document count, average field
-lengths and document frequencies measured now; the answer lists the publications the public may
-see now (`visible_from` has come). The
+topic names and abstract; C = the body, its HTML read by `to_tsvector` whole (PostgreSQL's
+parser drops tags and entities; the index splits it at headings instead); D = the files' pages,
+each page's words counted on its own (a tsvector keeps at most 256 positions of a word). Term
+frequencies and field lengths come from `to_tsvector` of that text; the collection is every
+publication that is or will be public (a `visible_from`: scheduled ones count, as they are
+indexed), with its document count, average field lengths and document frequencies measured now;
+the answer lists the publications the public may see now (`visible_from` has come). The
 weights, b and k1 are written out again here rather than imported.
 """
 
@@ -20,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 K1 = 1.2
-WEIGHTS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.0, 0.75)}
+WEIGHTS = {"a": (3.0, 0.3), "b": (1.5, 0.6), "c": (1.25, 0.75), "d": (1.0, 0.75)}
 
 FREQUENCIES_SQL = """
     WITH indexed AS (
@@ -34,23 +35,27 @@ FREQUENCIES_SQL = """
                    (SELECT string_agg(tp.name, ' ' ORDER BY tp.name)
                       FROM publications_publication_topics pt
                       JOIN publications_topic tp ON tp.id = pt.topic_id
-                     WHERE pt.publication_id = p.id), p.abstract) AS field_b
+                     WHERE pt.publication_id = p.id), p.abstract) AS field_b,
+               p.body AS field_c
           FROM publications_publication p
          WHERE p.visible_from IS NOT NULL
     ),
     words AS (
-        SELECT i.id, u.lexeme, cardinality(u.positions) AS a, 0 AS b, 0 AS c
+        SELECT i.id, u.lexeme, cardinality(u.positions) AS a, 0 AS b, 0 AS c, 0 AS d
           FROM indexed i CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', i.field_a)) u
         UNION ALL
-        SELECT i.id, u.lexeme, 0, cardinality(u.positions), 0
+        SELECT i.id, u.lexeme, 0, cardinality(u.positions), 0, 0
           FROM indexed i CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', i.field_b)) u
         UNION ALL
-        SELECT i.id, u.lexeme, 0, 0, cardinality(u.positions)
+        SELECT i.id, u.lexeme, 0, 0, cardinality(u.positions), 0
+          FROM indexed i CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', i.field_c)) u
+        UNION ALL
+        SELECT i.id, u.lexeme, 0, 0, 0, cardinality(u.positions)
           FROM indexed i JOIN publications_publicationpage pg ON pg.publication_id = i.id
          CROSS JOIN LATERAL unnest(to_tsvector('english_unaccent', pg.text)) u
     )
     SELECT i.id, i.visible_from, w.lexeme, sum(w.a)::int AS a, sum(w.b)::int AS b,
-           sum(w.c)::int AS c
+           sum(w.c)::int AS c, sum(w.d)::int AS d
       FROM indexed i LEFT JOIN words w ON w.id = i.id
      GROUP BY i.id, i.visible_from, w.lexeme
 """
@@ -68,22 +73,23 @@ class Reference:
         with connection.cursor() as cursor:
             cursor.execute(FREQUENCIES_SQL)
             rows = cursor.fetchall()
-        self.frequencies: dict[int, dict[str, tuple[int, int, int]]] = {}
+        self.frequencies: dict[int, dict[str, tuple[int, ...]]] = {}
         self.visible: set[int] = set()
         now = timezone.now()
-        for pk, visible_from, lexeme, a, b, c in rows:
+        for pk, visible_from, lexeme, *counts in rows:
             words = self.frequencies.setdefault(pk, {})
             if visible_from <= now:
                 self.visible.add(pk)
-            if lexeme is not None and a + b + c > 0:
-                words[lexeme] = (int(a), int(b), int(c))
+            if lexeme is not None and sum(counts) > 0:
+                words[lexeme] = tuple(int(count) for count in counts)
+        fields = range(len(WEIGHTS))
         self.lengths = {
-            pk: tuple(sum(tf[n] for tf in words.values()) for n in range(3))
+            pk: tuple(sum(tf[n] for tf in words.values()) for n in fields)
             for pk, words in self.frequencies.items()
         }
         count = max(len(self.lengths), 1)
         self.averages = tuple(
-            max(sum(lengths[n] for lengths in self.lengths.values()) / count, 1.0) for n in range(3)
+            max(sum(lengths[n] for lengths in self.lengths.values()) / count, 1.0) for n in fields
         )
         self.df: dict[str, int] = {}
         for words in self.frequencies.values():
@@ -150,9 +156,9 @@ MATERIALISE_SQL = [
     f"""CREATE UNLOGGED TABLE {SCHEMA}.documents AS
         SELECT id, visible_from,
                coalesce(sum(a), 0) AS length_a, coalesce(sum(b), 0) AS length_b,
-               coalesce(sum(c), 0) AS length_c
+               coalesce(sum(c), 0) AS length_c, coalesce(sum(d), 0) AS length_d
           FROM {SCHEMA}.frequencies GROUP BY id, visible_from""",
-    f"DELETE FROM {SCHEMA}.frequencies WHERE lexeme IS NULL OR a + b + c = 0",
+    f"DELETE FROM {SCHEMA}.frequencies WHERE lexeme IS NULL OR a + b + c + d = 0",
     f"CREATE INDEX ON {SCHEMA}.frequencies (lexeme)",
     f"CREATE UNIQUE INDEX ON {SCHEMA}.documents (id)",
     f"ANALYZE {SCHEMA}.frequencies, {SCHEMA}.documents",
@@ -167,7 +173,8 @@ _PSEUDO = " + ".join(
 TOP_SQL = f"""
     WITH s AS (
         SELECT count(*) AS n, greatest(avg(length_a), 1) AS average_a,
-               greatest(avg(length_b), 1) AS average_b, greatest(avg(length_c), 1) AS average_c
+               greatest(avg(length_b), 1) AS average_b, greatest(avg(length_c), 1) AS average_c,
+               greatest(avg(length_d), 1) AS average_d
           FROM {SCHEMA}.documents
     ),
     q AS (SELECT DISTINCT lexeme

@@ -2,6 +2,7 @@ import pytest
 
 from publications.models import PublicationType
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.search.indexed import indexed
 from tests.search.shelf import api, index, make_shelf, slugs, with_pages
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,7 @@ RESULT_KEYS = {
     "score",
     "snippet",
     "pages",
+    "hits",
 }
 
 
@@ -54,11 +56,41 @@ def test_api_answers_in_the_shape_design_md_documents(client):
     assert both["score"] > 0
     assert "<mark>" in both["snippet"]
     assert both["pages"] == [2]
+    assert both["hits"] == [
+        {
+            "file": None,
+            "page": 2,
+            "anchor": None,
+            "url": f"/publications/{shelf.both.slug}/",  # text imported without a file
+        }
+    ]
     assert set(data["facets"]) == {"topics", "authors", "types", "years"}
     assert set(data["facets"]["topics"][0]) == {"slug", "name", "count"}
     assert set(data["facets"]["authors"][0]) == {"slug", "name", "count"}
     assert set(data["facets"]["types"][0]) == {"key", "label", "count"}
     assert set(data["facets"]["years"][0]) == {"year", "count"}
+
+
+def test_api_hits_land_at_the_heading_of_the_body_and_at_the_page(client):
+    body = (
+        "<p>Opening words on tariffs.</p>"
+        '<h2 id="quotas">Import quotas</h2><p>Tariffs and quotas compared.</p>'
+        '<h2 id="other">Other</h2><p>Nothing relevant.</p>'
+    )
+    publication = indexed(title="Trade brief", body=body, pages=["no", "quotas on page two"])
+    url = publication.get_absolute_url()
+
+    data = api(client, "q=quotas")
+    (result,) = data["results"]
+
+    assert result["hits"] == [
+        {"file": None, "page": None, "anchor": "quotas", "url": f"{url}#quotas"},
+        {"file": None, "page": 2, "anchor": None, "url": url},
+    ]
+    assert result["pages"] == [2]
+    assert "<mark>quotas</mark>" in result["snippet"]
+    opening = api(client, "q=opening")["results"][0]["hits"]
+    assert opening == [{"file": None, "page": None, "anchor": "body", "url": f"{url}#body"}]
 
 
 def test_api_also_answers_with_a_trailing_slash(client):

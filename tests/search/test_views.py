@@ -188,3 +188,17 @@ def test_page_query_count_does_not_grow_with_the_results(
         )
 
     assert len(result_titles(response)) == size
+
+
+def test_body_hits_link_to_the_heading_where_the_words_are(client):
+    body = '<p>Preface.</p><h2 id="water-rights">Water rights</h2><p>Desalination plants.</p>'
+    publication = PublicationFactory(title="Web brief", body=body)
+    index([publication])
+
+    _, html = page(client, "q=desalination")
+
+    assert (
+        '<a href="/publications/web-brief/#water-rights" class="search-result__section">'
+        "Water rights</a>"
+    ) in html
+    assert "<mark>Desalination</mark>" in html

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("publications", "0005_body"), ("search", "0009_visible_from")]
-AFTER = [("publications", "0006_files"), ("search", "0010_page_file")]
+BEFORE = [("publications", "0005_body"), ("search", "0010_body_field")]
+AFTER = [("publications", "0006_files"), ("search", "0011_page_file")]
 
 
 def migrate(targets):

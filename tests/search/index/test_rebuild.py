@@ -87,18 +87,20 @@ def test_a_rebuild_yields_the_index_the_writes_built_with_the_same_tables():
         assert cursor.fetchone()[0] == 0
 
 
-def _postings() -> list[tuple[int, str, int, int, int]]:
+def _postings() -> list[tuple[int, str, int, int, int, int]]:
     lexemes = dict(SearchTerm.objects.values_list("pk", "lexeme"))
     return [
-        (doc, lexemes[term], a, b, c)
-        for doc, term, a, b, c in SearchPosting.objects.values_list(
-            "document_id", "term_id", "tf_a", "tf_b", "tf_c"
+        (doc, lexemes[term], *frequencies)
+        for doc, term, *frequencies in SearchPosting.objects.values_list(
+            "document_id", "term_id", "tf_a", "tf_b", "tf_c", "tf_d"
         )
     ]
 
 
 def _lengths() -> list[tuple[int, int, int, int]]:
-    return sorted(SearchFilterRow.objects.values_list("pk", "length_a", "length_b", "length_c"))
+    return sorted(
+        SearchFilterRow.objects.values_list("pk", "length_a", "length_b", "length_c", "length_d")
+    )
 
 
 def _found(query: str) -> list[Publication]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import importlib
 import io
 import threading
 
@@ -35,8 +34,6 @@ from search.models import (
     SearchDocument,
     SearchFilterRow,
     SearchPage,
-    SearchPosting,
-    SearchStats,
     SearchWord,
 )
 from search.results.suggestions import suggest
@@ -483,34 +480,3 @@ def test_concurrent_edits_that_swap_words_between_publications_do_not_deadlock(m
     assert _in_threads(take_all_words, [first, second]) == []
     assert len(titles("alpha charlie")) == 2
     assert frequency_mismatches() == CONSISTENT
-
-
-def test_the_migration_to_scores_at_query_time_counts_the_postings_again_from_the_vectors():
-    indexed(title="Lighthouse keepers", abstract="Keepers of the light", pages=["lamp oil " * 9])
-    indexed(title="Harbour pilots", pages=["pilots and keepers", "tides"])
-    written = _postings_and_lengths()
-    # An index from before: postings without frequencies, filter rows without lengths.
-    SearchPosting.objects.all().delete()
-    SearchFilterRow.objects.update(length_a=0, length_b=0, length_c=0)
-    SearchStats.objects.update_or_create(pk=1, defaults={"documents": 0})
-    migration = importlib.import_module("search.migrations.0005_scores_at_query_time")
-
-    with connection.cursor() as cursor:
-        for sql in (migration.POSTINGS_SQL, migration.LENGTHS_SQL, migration.STATS_SQL):
-            cursor.execute(sql)
-
-    assert _postings_and_lengths() == written
-    stats = SearchStats.objects.get(pk=1)
-    assert (stats.documents, stats.blocks_built_at) == (2, None)
-    assert stats.total_length_c == sum(row[-1] for row in written["lengths"])
-
-
-def _postings_and_lengths() -> dict[str, list[tuple]]:
-    return {
-        "postings": sorted(
-            SearchPosting.objects.values_list("document_id", "term_id", "tf_a", "tf_b", "tf_c")
-        ),
-        "lengths": sorted(
-            SearchFilterRow.objects.values_list("pk", "length_a", "length_b", "length_c")
-        ),
-    }

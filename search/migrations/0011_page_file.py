@@ -13,7 +13,7 @@ FILL_SQL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0009_visible_from"),
+        ("search", "0010_body_field"),
         ("publications", "0006_files"),
     ]
 
