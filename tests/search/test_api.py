@@ -1,7 +1,13 @@
 import pytest
 
-from publications.models import PublicationType
-from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from publications.models import FileRole, PublicationPage, PublicationType
+from search.index.writes import index_publication
+from tests.factories import (
+    AuthorFactory,
+    PublicationFactory,
+    PublicationFileFactory,
+    TopicFactory,
+)
 from tests.search.indexed import indexed
 from tests.search.shelf import api, index, make_shelf, slugs, with_pages
 
@@ -56,12 +62,13 @@ def test_api_answers_in_the_shape_design_md_documents(client):
     assert both["score"] > 0
     assert "<mark>" in both["snippet"]
     assert both["pages"] == [2]
+    pdf = shelf.both.first_pdf.pk
     assert both["hits"] == [
         {
-            "file": None,
+            "file": pdf,
             "page": 2,
             "anchor": None,
-            "url": f"/publications/{shelf.both.slug}/",  # text imported without a file
+            "url": f"/publications/{shelf.both.slug}/files/{pdf}/#page=2",
         }
     ]
     assert set(data["facets"]) == {"topics", "authors", "types", "years"}
@@ -83,14 +90,39 @@ def test_api_hits_land_at_the_heading_of_the_body_and_at_the_page(client):
     data = api(client, "q=quotas")
     (result,) = data["results"]
 
+    pdf = publication.first_pdf.pk
     assert result["hits"] == [
         {"file": None, "page": None, "anchor": "quotas", "url": f"{url}#quotas"},
-        {"file": None, "page": 2, "anchor": None, "url": url},
+        {"file": pdf, "page": 2, "anchor": None, "url": f"{url}files/{pdf}/#page=2"},
     ]
     assert result["pages"] == [2]
     assert "<mark>quotas</mark>" in result["snippet"]
     opening = api(client, "q=opening")["results"][0]["hits"]
     assert opening == [{"file": None, "page": None, "anchor": "body", "url": f"{url}#body"}]
+
+
+def test_api_hits_in_a_second_file_link_into_that_file_and_pages_stay_the_first_pdfs(client):
+    publication = indexed(title="Budget report", pages=["Overview.", "Fiscal rules apply."])
+    appendix = PublicationFileFactory(publication=publication, role=FileRole.APPENDIX)
+    PublicationPage.objects.create(
+        publication=publication, file=appendix, number=1, text="fiscal rules, fiscal tables"
+    )
+    index_publication(publication.pk)
+    first, url = publication.first_pdf.pk, publication.get_absolute_url()
+
+    (result,) = api(client, "q=fiscal")["results"]
+
+    assert result["hits"] == [
+        {
+            "file": appendix.pk,
+            "page": 1,
+            "anchor": None,
+            "url": f"{url}files/{appendix.pk}/#page=1",
+        },
+        {"file": first, "page": 2, "anchor": None, "url": f"{url}files/{first}/#page=2"},
+    ]
+    assert result["pages"] == [2]
+    assert "<mark>fiscal</mark> tables" in result["snippet"]
 
 
 def test_api_also_answers_with_a_trailing_slash(client):

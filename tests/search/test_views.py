@@ -65,7 +65,8 @@ def test_page_hits_link_into_the_pdf_at_that_page(client):
 
     _, html = page(client, 'q="desalination plants"')
 
-    assert '<a href="/publications/long-report/pdf/#page=3">p. 3</a>' in html
+    pdf = publication.first_pdf.pk
+    assert f'<a href="/publications/long-report/files/{pdf}/#page=3">p. 3</a>' in html
     assert "#page=1" not in html
 
 
