@@ -47,7 +47,8 @@ BODY_ID = "body"
 # Ids the publication page gives its own elements: a heading never takes one of them.
 RESERVED_IDS = frozenset(
     {"main", "site-search", BODY_ID, "abstract-heading", "body-heading", "contents-heading"}
-    | {"pdf-heading", "cite-heading", "topics-heading", "authors-heading", "related-heading"}
+    | {"pdf-heading", "files-heading", "cite-heading", "topics-heading", "authors-heading"}
+    | {"related-heading"}
     | {"mailing-list-heading", "mailing-list-email", "mailing-list-website"}
 )
 SAFE_ID = re.compile(r"[^\W_][\w-]{0,79}")

@@ -208,19 +208,27 @@ class PublicationAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not PublicationFile:
             return super().save_formset(request, form, formset, change)
+        # What formset.save() would leave for the change message, written by the services.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for file_form in formset.deleted_forms:
             if file_form.instance.pk is not None:
                 services.publication_file_delete(file=file_form.instance)
+                formset.deleted_objects.append(file_form.instance)
         for file_form in formset.forms:
             if file_form in formset.deleted_forms or not file_form.has_changed():
                 continue
             file, upload = file_form.instance, file_form.cleaned_data.get("file")
+            created = file.pk is None
             # The form already put any upload on the row; put the stored file back and let the
             # service store the upload, with its size, hash and type (the same bytes: nothing).
             file.file = file_form.initial.get("file") or ""
             file.publication = form.instance
             upload = upload if isinstance(upload, UploadedFile) else None
             services.publication_file_save(file=file, upload=upload)
+            if created:
+                formset.new_objects.append(file)
+            else:
+                formset.changed_objects.append((file, file_form.changed_data))
 
     def delete_model(self, request, obj):
         services.publications_delete(publications=Publication.objects.filter(pk=obj.pk))
