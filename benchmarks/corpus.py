@@ -89,7 +89,7 @@ def _load_batch(shape, vocabulary, rng, start, count, now, first_topic, first_au
     from publications.models import Status, visible_from_for
 
     columns = [
-        "title", "subtitle", "slug", "type", "doi", "cover_image", "abstract",
+        "title", "subtitle", "slug", "type", "doi", "cover_image", "abstract", "body",
         "publication_date", "status", "created_at",
         "updated_at", "announce", "visible_from",
     ]  # fmt: skip
@@ -98,7 +98,7 @@ def _load_batch(shape, vocabulary, rng, start, count, now, first_topic, first_au
         date = datetime.date(2000, 1, 1) + datetime.timedelta(days=rng.randrange(9_400))
         rows.append((
             vocabulary.text(8).capitalize(), "", f"pub-{n}", rng.choice(TYPES), "", "",
-            vocabulary.text(120), date, "published", now, now,
+            vocabulary.text(120), "", date, "published", now, now,
             False, visible_from_for(Status.PUBLISHED, date),
         ))  # fmt: skip
     with connection.cursor() as cursor:

@@ -45,6 +45,7 @@ TARGETS = {
     "home": Fraction(1, 3),
     "list with filters": Fraction(1, 3),
     "publication page": Fraction(1, 3),
+    "publication page, body and five files": Fraction(1, 3),
     "search page": Fraction(1, 5),
 }
 WARM_SECONDS = 5
@@ -209,10 +210,12 @@ def build() -> None:
 
 def paths() -> None:
     """The URLs each page is measured over, the same every run: one home page, 60 filtered lists,
-    200 publications, 100 searches of one or two mid-frequency words."""
+    200 publications, 50 web-native publications (made here once: benchmarks/web_native.py), 100
+    searches of one or two mid-frequency words."""
     import django
 
     django.setup()
+    from benchmarks import web_native
     from benchmarks.corpus import TYPES, Vocabulary
     from publications.models import Publication, Topic
 
@@ -227,10 +230,14 @@ def paths() -> None:
               for _ in range(20)]  # fmt: skip
     searches = [f"/search/?q={word()}" for _ in range(50)]
     searches += [f"/search/?q={word()}+{word()}" for _ in range(50)]
+    web_native_slugs = web_native.prepare([vocabulary.rank(rank) for rank in range(50, 3_000)])
     print(json.dumps({
         "home": ["/"],
         "list with filters": lists,
         "publication page": [f"/publications/{slug}/" for slug in rng.sample(slugs, 200)],
+        "publication page, body and five files": [
+            f"/publications/{slug}/" for slug in web_native_slugs
+        ],
         "search page": searches,
     }))  # fmt: skip
 
