@@ -7,7 +7,7 @@ import pytest
 
 from publications.models import Publication, Status
 from publications.richtext import sanitise
-from tests.publications.admin.test_publication import add_url, change_url, form_data
+from tests.publications.admin.forms import add_url, change_url, form_data
 from tests.publications.hostile import HOSTILE_BODY, assert_nothing_hostile_reaches_readers
 from tests.publications.pages import SITE
 
