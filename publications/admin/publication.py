@@ -13,6 +13,7 @@ from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from js_asset import Media
 
@@ -202,9 +203,8 @@ class PublicationAdmin(admin.ModelAdmin):
         pdfs = [file for file in obj.files.all() if file.is_pdf]
         if not pdfs:
             return "—"
-        return format_html_join(
-            format_html("<br>"), "{}", ((render_extraction(extraction_of(f)),) for f in pdfs)
-        )
+        lines = ((render_extraction(extraction_of(f)),) for f in pdfs)
+        return format_html_join(mark_safe("<br>"), "{}", lines)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
