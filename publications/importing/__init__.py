@@ -1,6 +1,7 @@
 """Bulk import of publications from JSON Lines; the format is described in the
-import_publications command. Each line is parsed on its own and applied in its own transaction,
-so a bad row never stops the rows around it."""
+import_publications command. Each line is parsed on its own; new publications without files are
+written a batch at a time (bulk.Importer), every other row in its own transaction, so a bad row
+never stops the rows around it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publications.importing.apply import Outcome, import_row
+from publications.importing.bulk import Importer
 from publications.importing.files import ImportFileError, count_lines, read_lines, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError, parse_row
 
@@ -17,11 +19,11 @@ __all__ = [
     "ImportFileError",
     "ImportReport",
     "ImportRow",
+    "Importer",
     "NamedSpec",
     "Outcome",
     "RowError",
     "count_lines",
-    "import_line",
     "import_row",
     "parse_row",
     "read_lines",
@@ -51,18 +53,13 @@ class ImportReport:
         return ", ".join([*parts, f"{len(self.skipped)} skipped"])
 
 
-def import_line(
-    *,
-    text: str,
-    line: int,
-    pdf_dir: Path,
-    batch: uuid.UUID,
-    notify: bool,
-    report: ImportReport,
-) -> None:
-    """Parse and apply one line, recording its outcome or the reason it was skipped."""
-    try:
-        row = parse_row(text=text, line=line)
-        report.add(import_row(row=row, pdf_dir=pdf_dir, batch=batch, notify=notify))
-    except RowError as exc:
-        report.skip(line, str(exc))
+def importer(*, pdf_dir: Path, batch: uuid.UUID, notify: bool, report: ImportReport) -> Importer:
+    """An Importer recording outcomes and skipped lines in `report` (call flush() at the end)."""
+    return Importer(
+        pdf_dir=pdf_dir,
+        batch=batch,
+        notify=notify,
+        created=lambda: report.add(Outcome.CREATED),
+        applied=report.add,
+        skipped=report.skip,
+    )

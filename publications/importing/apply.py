@@ -79,12 +79,12 @@ def _apply(
     """The row applied through the save services the admin uses, only when something differs."""
     publication = _find_or_new(row)
     created = publication.pk is None
-    authors, authors_changed = _resolve_all(row.authors, _author)
-    topics, topics_changed = _resolve_all(row.topics, _topic)
+    authors, authors_changed = _resolve_all(row.authors, resolve_author)
+    topics, topics_changed = _resolve_all(row.topics, resolve_topic)
     before = _snapshot(publication)
-    _assign(publication, row=row, created=created, batch=batch, notify=notify)
+    assign_row(publication, row=row, created=created, batch=batch, notify=notify)
     if row.series_given:
-        publication.series = _series(row.series)
+        publication.series = resolve_series(row.series)
     if created:  # saved first: the byline and topics need its key
         services.publication_save(publication=publication, batch=batch)
     links_changed = _set_links(publication, authors=authors, topics=topics, text=row.text)
@@ -120,7 +120,7 @@ def _snapshot(publication: Publication) -> dict[str, object]:
     return {name: getattr(publication, name) for name in TRACKED_FIELDS}
 
 
-def _assign(
+def assign_row(
     publication: Publication, *, row: ImportRow, created: bool, batch: uuid.UUID, notify: bool
 ) -> None:
     publication.title, publication.abstract, publication.type = row.title, row.abstract, row.type
@@ -173,7 +173,7 @@ def _set_text(publication: Publication, text: str) -> bool:
     return True
 
 
-def _series(name: str | None) -> Series | None:
+def resolve_series(name: str | None) -> Series | None:
     """The series of this name, ignoring case, created when new; None clears it."""
     if name is None:
         return None
@@ -190,7 +190,7 @@ def _resolve_all(
     return [item for item, _ in results], any(changed for _, changed in results)
 
 
-def _author(spec: NamedSpec) -> tuple[Author, bool]:
+def resolve_author(spec: NamedSpec) -> tuple[Author, bool]:
     """The author of this name, ignoring case, created when new; details updated when given."""
     author = _by_name(Author, spec.name) or Author(
         name=spec.name, slug=_unique_slug(Author, spec.name)
@@ -199,7 +199,7 @@ def _author(spec: NamedSpec) -> tuple[Author, bool]:
     return author, _save_if_changed(author, details)
 
 
-def _topic(spec: NamedSpec) -> tuple[Topic, bool]:
+def resolve_topic(spec: NamedSpec) -> tuple[Topic, bool]:
     """The topic of this name, ignoring case, created when new; description and parent updated."""
     topic = _by_name(Topic, spec.name) or Topic(name=spec.name, slug=_unique_slug(Topic, spec.name))
     values: dict[str, object] = {}
@@ -215,7 +215,7 @@ def _parent_topic(name: str | None, *, child: Topic) -> Topic | None:
         return None
     if name.casefold() == child.name.casefold():
         raise RowError(f"topics: {child.name!r} cannot be its own parent")
-    parent, _ = _topic(NamedSpec(name=name))
+    parent, _ = resolve_topic(NamedSpec(name=name))
     ancestor = parent
     while ancestor is not None and child.pk is not None:
         if ancestor.pk == child.pk:

@@ -55,6 +55,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -92,35 +93,30 @@ class Command(BaseCommand):
             self._fail(f"Cannot import {file}: the PDF folder {pdf_dir} does not exist.")
         report = importing.ImportReport()
         batch = uuid.uuid4()  # Everything one run makes public is announced as one digest.
-        progress = self._progress(total, quiet=quiet or verbosity == 0)
         # One bulk change: the rows' search documents are written a batch at a time, and at the
         # end the index is made exact (search ranks right at once) and, with --notify, the whole
         # run is announced as one digest.
         with changes.bulk(announce=notify):
+            rows = importing.importer(pdf_dir=pdf_dir, batch=batch, notify=notify, report=report)
+            progress = self._progress(total, quiet=quiet or verbosity == 0, flush=rows.flush)
             for line, text in importing.read_lines(file):
-                importing.import_line(
-                    text=text,
-                    line=line,
-                    pdf_dir=pdf_dir,
-                    batch=batch,
-                    notify=notify,
-                    report=report,
-                )
+                rows.add(text=text, line=line)
                 progress.update(line, report)
+            rows.flush()
         progress.close()
         self._report(file, report)
         if report.skipped:
             sys.exit(1)
 
-    def _progress(self, total: int, *, quiet: bool) -> Progress:
+    def _progress(self, total: int, *, quiet: bool, flush: Callable[[], None]) -> Progress:
         if quiet:
             return Progress()
         if sys.stderr.isatty():
             return BarProgress(total)
-        return PlainProgress(total, write=self.stdout.write)
+        return PlainProgress(total, write=self.stdout.write, flush=flush)
 
     def _report(self, file: Path, report: importing.ImportReport) -> None:
-        for line, reason in report.skipped:
+        for line, reason in sorted(report.skipped):
             self.stderr.write(f"line {line}: skipped: {reason}")
         self.stdout.write(f"Imported {file}: {report.summary()}.")
 
@@ -140,7 +136,8 @@ class Progress:
 
 
 class BarProgress(Progress):
-    """A tqdm bar over the file's lines, for a terminal."""
+    """A tqdm bar over the file's lines, for a terminal (its counts include the rows written so
+    far: new publications are written a batch at a time)."""
 
     def __init__(self, total: int) -> None:
         self.bar = tqdm(total=total, unit="line", file=sys.stderr, dynamic_ncols=True)
@@ -154,16 +151,18 @@ class BarProgress(Progress):
 
 
 class PlainProgress(Progress):
-    """A plain line every so many rows or seconds, for logs, where a bar would be noise."""
+    """A plain line every so many lines or seconds, for logs, where a bar would be noise; the
+    rows read so far are written first, so each line's counts are exact."""
 
-    def __init__(self, total: int, *, write) -> None:
-        self.total, self.write = total, write
-        self.rows_then, self.time_then = 0, time.monotonic()
+    def __init__(self, total: int, *, write, flush: Callable[[], None]) -> None:
+        self.total, self.write, self.flush = total, write, flush
+        self.line_then, self.time_then = 0, time.monotonic()
 
     def update(self, line: int, report: importing.ImportReport) -> None:
         now = time.monotonic()
-        few_rows = report.rows - self.rows_then < PLAIN_EVERY_ROWS
+        few_rows = line - self.line_then < PLAIN_EVERY_ROWS
         if few_rows and now - self.time_then < PLAIN_EVERY_SECONDS:
             return
-        self.rows_then, self.time_then = report.rows, now
+        self.line_then, self.time_then = line, now
+        self.flush()
         self.write(f"line {line} of {self.total}: {report.summary()}")
