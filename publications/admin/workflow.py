@@ -114,9 +114,9 @@ def _when(publication: Publication) -> str:
         return format_html(" — waiting for {}", who)
     if publication.visible_from is None:
         return ""
-    shown = timezone.localtime(publication.visible_from)
+    shown = f"{timezone.localtime(publication.visible_from):%Y-%m-%d %H:%M %Z}"
     verb = "releases" if publication.status == Status.SCHEDULED else "released"
-    return format_html(" — {} {:%Y-%m-%d %H:%M %Z}", verb, shown)
+    return format_html(" — {} {}", verb, shown)
 
 
 COMMENT_FIELD = mark_safe(  # a constant
@@ -163,11 +163,11 @@ def history_timeline(publication: Publication) -> str:
         '<ol class="workflow-history">{}</ol>',
         format_html_join(
             "",
-            '<li><time datetime="{}">{:%Y-%m-%d %H:%M}</time> {}: {} → {}{}{}</li>',
+            '<li><time datetime="{}">{}</time> {}: {} → {}{}{}</li>',
             (
                 (
                     row.created_at.isoformat(),
-                    timezone.localtime(row.created_at),
+                    f"{timezone.localtime(row.created_at):%Y-%m-%d %H:%M}",
                     row.actor_label,
                     row.get_from_status_display(),
                     row.get_to_status_display(),

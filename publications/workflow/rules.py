@@ -94,7 +94,11 @@ def is_publisher(user) -> bool:
 
 def publishers() -> QuerySet:
     """Everyone who may review: active users holding the publish permission."""
-    return get_user_model().objects.with_perm(PUBLISH_PERMISSION).order_by("username")
+    # Named: with django-axes' backend beside it, Django will not guess which to ask.
+    users = get_user_model().objects.with_perm(
+        PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return users.order_by("username")
 
 
 def refusal(user, transition: Transition, publication: Publication) -> str | None:

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from newsletter.models import Subscriber, SubscriberStatus
 from publications.models import Extraction, ExtractionStatus, Publication, Status
-from publications.services import publication_save, publications_publish
+from publications.services import publication_save
 from tests.factories import PublicationFactory, TopicFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.pdfs import make_pdf
 from tests.servers import CeleryWorker, wait_until
+from tests.workflow import publish as workflow_publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -82,7 +83,7 @@ def test_workers_on_separate_queues_and_disks_divide_the_work(
         publication_save(publication=publication, pdf=ContentFile(make_pdf(pages), name="r.pdf"))
 
     signup = client.post("/newsletter/", {"email": "new@example.org", "topics": [trade.pk]})
-    publications_publish(publications=Publication.objects.filter(pk__in=[p.pk for p in drafts]))
+    workflow_publish(Publication.objects.filter(pk__in=[p.pk for p in drafts]))
 
     def extracted() -> set[str]:
         statuses = set(Extraction.objects.values_list("status", flat=True))
