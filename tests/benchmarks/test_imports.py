@@ -16,7 +16,7 @@ def test_the_rows_are_importable_abstract_only_reports_and_the_same_every_run():
     parsed = [parse_row(text=json.dumps(row), line=n) for n, row in enumerate(rows, 1)]
     assert [row.slug for row in parsed] == ["row-1", "row-2", "row-3"]
     assert {(row.type, row.status, row.authors, row.topics) for row in parsed} == {
-        ("report", None, (), ())
+        ("report", "published", (), ())
     }
     for row in rows:
         assert 6 <= len(row["title"].split()) <= 12

@@ -106,7 +106,7 @@ def test_editing_shows_at_once_on_the_cached_publication_page_and_lists(client, 
     assert "Visible report" not in html(client, "/")
 
 
-def test_unpublishing_takes_the_cached_page_down_at_once(client, on_commit):
+def test_withdrawing_takes_the_cached_page_down_at_once(client, on_commit):
     catalogue = indexed_catalogue()
     detail = f"/publications/{catalogue.public.slug}/"
     html(client, detail)
@@ -114,7 +114,7 @@ def test_unpublishing_takes_the_cached_page_down_at_once(client, on_commit):
     with on_commit():
         workflow_withdraw(Publication.objects.filter(pk=catalogue.public.pk))
 
-    assert client.get(detail).status_code == 404
+    assert client.get(detail).status_code == 410
     assert "Visible report" not in html(client, "/publications/")
 
 

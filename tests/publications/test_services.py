@@ -289,7 +289,7 @@ def test_save_refreshes_the_total_index_on_commit(django_capture_on_commit_callb
     assert services.total_index_count() == 1
 
 
-def test_publish_publishes_past_items_and_schedules_future_ones_in_one_batch():
+def test_publish_publishes_now_and_a_date_ahead_becomes_today():
     past = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() - DAY)
     future = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() + DAY)
     already = PublicationFactory(status=Status.PUBLISHED)
@@ -300,9 +300,10 @@ def test_publish_publishes_past_items_and_schedules_future_ones_in_one_batch():
     future.refresh_from_db()
     already.refresh_from_db()
     assert changed == 2
-    assert (past.status, future.status) == (Status.PUBLISHED, Status.SCHEDULED)
+    assert (past.status, future.status) == (Status.PUBLISHED, Status.PUBLISHED)
+    assert (past.publication_date, future.publication_date) == (TODAY() - DAY, TODAY())
     assert past.first_published_at is not None
-    assert future.first_published_at is None
+    assert future.is_public
     assert already.first_published_at is None
 
 
