@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 
 from publications.models import PDF_CONTENT_TYPE
-from publications.pdf_files import PDF_MAGIC, check_pdf_header
+from publications.pdf_files import PDF_MAGIC, check_pdf_header, check_size
 
 ZIP_MAGIC = b"PK\x03\x04"
 # A text file holds no NUL byte (executables, images and archives all do, early on); a PDF or a
@@ -87,26 +85,12 @@ def check_file(stream: IO[bytes], *, name: str, size: int | None = None) -> File
     if file_type.content_type == PDF_CONTENT_TYPE:
         check_pdf_header(stream, size=size)
         return file_type
-    _check_size(stream, size)
+    check_size(stream, size=size)
     if extension == ".csv":
         _check_text(stream)
     else:
         _check_zip(stream, file_type)
     return file_type
-
-
-def _check_size(stream: IO[bytes], size: int | None) -> None:
-    if size is None:
-        size = stream.seek(0, 2)
-    limit = settings.PUBLICATION_PDF_MAX_BYTES
-    if size == 0:
-        raise ValidationError("The file is empty.", code="empty")
-    if size > limit:
-        raise ValidationError(
-            "The file is %(size)s; the limit is %(limit)s.",
-            code="too-large",
-            params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
-        )
 
 
 def _check_text(stream: IO[bytes]) -> None:

@@ -1,4 +1,5 @@
-"""Checks on an uploaded PDF that never parse it: first bytes and size."""
+"""Checks on an uploaded PDF that never parse it: first bytes and size (the size limit every
+upload shares; publications.file_types checks the other types)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from django.template.defaultfilters import filesizeformat
 PDF_MAGIC = b"%PDF-"
 
 
-def check_pdf_header(stream: IO[bytes], *, size: int | None = None) -> None:
-    """Raise ValidationError unless the file starts with %PDF- and is within the size limit."""
+def check_size(stream: IO[bytes], *, size: int | None = None) -> None:
+    """Raise ValidationError if the file is empty or over PUBLICATION_PDF_MAX_BYTES."""
     limit = settings.PUBLICATION_PDF_MAX_BYTES
     if size is None:
-        stream.seek(0, 2)
-        size = stream.tell()
+        size = stream.seek(0, 2)
     if size == 0:
         raise ValidationError("The file is empty.", code="empty")
     if size > limit:
@@ -25,6 +25,11 @@ def check_pdf_header(stream: IO[bytes], *, size: int | None = None) -> None:
             code="too-large",
             params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
         )
+
+
+def check_pdf_header(stream: IO[bytes], *, size: int | None = None) -> None:
+    """Raise ValidationError unless the file starts with %PDF- and is within the size limit."""
+    check_size(stream, size=size)
     stream.seek(0)
     head = stream.read(len(PDF_MAGIC))
     stream.seek(0)

@@ -9,8 +9,11 @@ again only after changing seed_catalogue.py or seed_prose.py.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from seed_prose import Prose
 
 SEEDS_DIR = Path(__file__).resolve().parent
 PDF_DIR = SEEDS_DIR / "pdfs"
+DATA_DIR = SEEDS_DIR / "data"
 JSONL = SEEDS_DIR / "publications.jsonl"
 
 TYPE_LABELS = {
@@ -167,7 +171,9 @@ def write_cover(pdf: SeedPDF, seed: Seed) -> None:
     )
 
 
-def write_summary(pdf: SeedPDF, seed: Seed, prose: Prose, plan: list[PagePlan]) -> None:
+def write_summary(
+    pdf: SeedPDF, seed: Seed, prose: Prose, plan: list[PagePlan], *, contents: bool = True
+) -> None:
     pdf.heading(SUMMARY_HEADINGS[seed.type])
     pdf.para(seed.abstract)
     pdf.heading("Key Findings", size=11)
@@ -176,7 +182,7 @@ def write_summary(pdf: SeedPDF, seed: Seed, prose: Prose, plan: list[PagePlan]) 
         pdf.set_x(pdf.l_margin + 4)
         pdf.multi_cell(0, LINE, clean(f"-  {finding}"), align="L")
         pdf.ln(1.5)
-    if seed.type in WITH_CONTENTS:
+    if contents and seed.type in WITH_CONTENTS:
         pdf.ln(4)
         write_contents(pdf, seed, plan)
 
@@ -297,6 +303,53 @@ def build_text(seed: Seed) -> str:
     return "\n\n".join([seed.title, *paragraphs])
 
 
+def build_summary_pdf(seed: Seed) -> bytes:
+    """The publication's summary as a PDF of its own: the cover and the summary page (the same
+    text as the report's, without the report's contents list)."""
+    pdf = SeedPDF(seed)
+    pdf.add_page()
+    write_cover(pdf, seed)
+    pdf.add_page()
+    write_summary(pdf, seed, prose_for(seed), plan_pages(seed), contents=False)
+    return bytes(pdf.output())
+
+
+def build_data_csv(seed: Seed) -> bytes:
+    """The publication's data file: an invented figure per year and region (its title says so)."""
+    rng = random.Random(seed.slug)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["year", "region", "shells_per_month"])
+    for region, base in (("United States", 14000), ("Europe", 20000)):
+        for year in range(2021, seed.published.year + 1):
+            base = int(base * rng.uniform(1.2, 1.8))
+            writer.writerow([year, region, base])
+    return out.getvalue().encode()
+
+
+def file_list(seed: Seed) -> list[dict[str, str]]:
+    """The row's `files`: the full report first, then the seed's extra files."""
+    files = [{"path": f"pdfs/{seed.slug}.pdf", "role": "full-report", "language": "en"}]
+    if "summary" in seed.extra_files:
+        files.append(
+            {
+                "path": f"pdfs/{seed.slug}-summary.pdf",
+                "role": "summary",
+                "title": "Summary",
+                "language": "en",
+            }
+        )
+    if "data" in seed.extra_files:
+        files.append(
+            {
+                "path": f"data/{seed.slug}.csv",
+                "role": "data",
+                "title": "Shell output by year (illustrative)",
+            }
+        )
+    return files
+
+
 def jsonl_row(seed: Seed) -> dict[str, object]:
     """The import row of a seed, authors and topics as objects (see import_publications)."""
     row: dict[str, object] = {
@@ -310,7 +363,9 @@ def jsonl_row(seed: Seed) -> dict[str, object]:
     }
     if seed.status:
         row["status"] = seed.status
-    if seed.pages:
+    if seed.extra_files:
+        row["files"] = file_list(seed)
+    elif seed.pages:
         row["pdf"] = f"pdfs/{seed.slug}.pdf"
     else:
         row["text"] = build_text(seed)
@@ -323,18 +378,26 @@ def jsonl_lines() -> list[str]:
 
 def main() -> None:
     PDF_DIR.mkdir(exist_ok=True)
+    DATA_DIR.mkdir(exist_ok=True)
     wanted = {f"{seed.slug}.pdf" for seed in SEEDS if seed.pages}
-    for stale in PDF_DIR.glob("*.pdf"):
-        if stale.name not in wanted:
+    wanted |= {f"{seed.slug}-summary.pdf" for seed in SEEDS if "summary" in seed.extra_files}
+    data = {f"{seed.slug}.csv" for seed in SEEDS if "data" in seed.extra_files}
+    for stale in [*PDF_DIR.glob("*.pdf"), *DATA_DIR.glob("*.csv")]:
+        if stale.name not in wanted | data:
             stale.unlink()
     for seed in SEEDS:
         if seed.pages:
             (PDF_DIR / f"{seed.slug}.pdf").write_bytes(build_pdf(seed))
+        if "summary" in seed.extra_files:
+            (PDF_DIR / f"{seed.slug}-summary.pdf").write_bytes(build_summary_pdf(seed))
+        if "data" in seed.extra_files:
+            (DATA_DIR / f"{seed.slug}.csv").write_bytes(build_data_csv(seed))
     JSONL.write_text("\n".join(jsonl_lines()) + "\n", encoding="utf-8")
     sizes = [path.stat().st_size for path in PDF_DIR.glob("*.pdf")]
     print(
         f"{len(SEEDS)} publications, {len(sizes)} PDFs, {sum(sizes) / 1024:.0f} KB "
-        f"(largest {max(sizes) / 1024:.0f} KB); {JSONL.stat().st_size / 1024:.0f} KB of JSONL"
+        f"(largest {max(sizes) / 1024:.0f} KB), {len(data)} CSV; "
+        f"{JSONL.stat().st_size / 1024:.0f} KB of JSONL"
     )
 
 

@@ -223,6 +223,8 @@ class Seed:
     sections: tuple[str, ...] = ()
     subtitle: str = ""
     status: str = ""
+    # Files besides the full report: "summary" (a short PDF), "data" (a CSV), in this order.
+    extra_files: tuple[str, ...] = ()
 
 
 def _seed(slug: str, title: str, date: str, type_: str, authors: str, topics: str, **kw) -> Seed:
@@ -263,7 +265,7 @@ SEEDS: tuple[Seed, ...] = (
         "dedicated financing for the second-tier suppliers whose capacity determines how fast "
         "prime contractors can grow.",
         subject="munitions production", pages=20,
-        marker="Kharkiv shell ledger", marker_page=15,
+        marker="Kharkiv shell ledger", marker_page=15, extra_files=("summary", "data"),
         sections=("Introduction", "The Post-Cold War Drawdown", "The Demand Shock of 2022",
                   "Expanding Artillery Production", "Interceptors and Rocket Motors",
                   "Europe's Production Push", "Workforce and Suppliers",

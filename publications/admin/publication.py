@@ -6,9 +6,7 @@ from csp.constants import NONCE, SELF
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
@@ -16,10 +14,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 from js_asset import Media
 
 from publications import services
+from publications.admin.authors import AuthorshipInline
 from publications.admin.body_images import body_image_upload
 from publications.admin.extraction import (
     ExtractionFlagFilter,
@@ -28,12 +28,12 @@ from publications.admin.extraction import (
     extraction_of,
     render_extraction,
 )
+from publications.admin.files import PublicationFileInline, save_files
 from publications.admin.filters import YearFilter
 from publications.admin.transitions import WorkflowAdminMixin
 from publications.admin.workflow import WaitingForMeFilter, workflow_panel
 from publications.extraction.requests import extraction_request
-from publications.file_types import file_type_of
-from publications.forms import PublicationAdminForm, PublicationFileForm
+from publications.forms import PublicationAdminForm
 from publications.models import (
     RELEASED_STATUSES,
     Publication,
@@ -50,63 +50,6 @@ STATUS_ICONS = {
     Status.PUBLISHED: "icon-yes.svg",
     Status.WITHDRAWN: "icon-deletelink.svg",
 }
-
-
-class AuthorshipFormSet(BaseInlineFormSet):
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        # A new row starts after the existing byline, so an added author goes last unless moved;
-        # the blank row that "Add another" copies (index None) does too.
-        if index is None or index >= self.initial_form_count():
-            position = self.total_form_count() if index is None else index
-            kwargs["initial"] = {"position": position}
-        return kwargs
-
-
-class AuthorshipInline(admin.TabularInline):
-    model = PublicationAuthor
-    formset = AuthorshipFormSet
-    fields = ["position", "author"]
-    autocomplete_fields = ["author"]
-    ordering = ["position", "id"]
-    extra = 1
-    verbose_name = "author"
-    verbose_name_plural = "authors, in byline order (lower position first)"
-
-
-class FileFormSet(AuthorshipFormSet):
-    """New files go after the existing ones, as new authors do."""
-
-
-class PublicationFileInline(admin.TabularInline):
-    model = PublicationFile
-    form = PublicationFileForm
-    formset = FileFormSet
-    fields = ["position", "file", "role", "title", "language", "facts", "text_extraction"]
-    readonly_fields = ["facts", "text_extraction"]
-    ordering = ["position", "id"]
-    extra = 1
-    verbose_name = "file"
-    verbose_name_plural = "files, in order (the first PDF is the one the page shows)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("extraction")
-
-    @admin.display(description="size, type")
-    def facts(self, obj):
-        if obj.pk is None:
-            return "—"
-        file_type = file_type_of(obj.content_type)
-        return f"{filesizeformat(obj.size)}, {file_type.label if file_type else obj.content_type}"
-
-    @admin.display(description="text extraction")
-    def text_extraction(self, obj):
-        if obj.pk is None or not obj.is_pdf:
-            return "—"
-        poll_url = reverse(
-            "admin:publications_publication_file_extraction", args=[obj.publication_id, obj.pk]
-        )
-        return render_extraction(extraction_of(obj), poll_url=poll_url)
 
 
 @admin.register(Publication)
@@ -233,29 +176,9 @@ class PublicationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         services.publication_save(publication=obj, old_slug=form.initial.get("slug", ""))
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not PublicationFile:
-            return super().save_formset(request, form, formset, change)
-        # What formset.save() would leave for the change message, written by the services.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for file_form in formset.deleted_forms:
-            if file_form.instance.pk is not None:
-                services.publication_file_delete(file=file_form.instance)
-                formset.deleted_objects.append(file_form.instance)
-        for file_form in formset.forms:
-            if file_form in formset.deleted_forms or not file_form.has_changed():
-                continue
-            file, upload = file_form.instance, file_form.cleaned_data.get("file")
-            created = file.pk is None
-            # The form already put any upload on the row; put the stored file back and let the
-            # service store the upload, with its size, hash and type (the same bytes: nothing).
-            file.file = file_form.initial.get("file") or ""
-            file.publication = form.instance
-            upload = upload if isinstance(upload, UploadedFile) else None
-            services.publication_file_save(file=file, upload=upload)
-            if created:
-                formset.new_objects.append(file)
-            else:
-                formset.changed_objects.append((file, file_form.changed_data))
+        if formset.model is PublicationFile:
+            return save_files(formset, publication=form.instance)
+        return super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
         services.publications_delete(publications=Publication.objects.filter(pk=obj.pk))
@@ -287,9 +210,8 @@ class PublicationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         pdfs = [file for file in obj.files.all() if file.is_pdf]
         if not pdfs:
             return "—"
-        return format_html_join(
-            format_html("<br>"), "{}", ((render_extraction(extraction_of(f)),) for f in pdfs)
-        )
+        lines = ((render_extraction(extraction_of(f)),) for f in pdfs)
+        return format_html_join(mark_safe("<br>"), "{}", lines)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):

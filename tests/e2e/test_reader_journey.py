@@ -35,7 +35,8 @@ def test_reader_searches_opens_filters_and_follows_an_author(page, site, with_pd
     assert {mark.lower() for mark in marks} == {"osmosis", "membranes"}
     page_links = result.locator(".search-result__pages a")
     expect(page_links).to_have_text(["p. 3"])
-    expect(page_links).to_have_attribute("href", f"/publications/{slug}/pdf/#page=3")
+    file_id = books.publication.first_pdf.pk
+    expect(page_links).to_have_attribute("href", f"/publications/{slug}/files/{file_id}/#page=3")
     screenshot(page, "search-results")
 
     result.get_by_role("link", name=TITLE).click()

@@ -16,7 +16,7 @@ from publications.pdf_responses import (
     file_response,
     parse_range,
 )
-from tests.factories import PublicationFactory, PublicationFileFactory
+from tests.factories import PublicationFactory
 from tests.publications.pages import attach_pdf
 
 
@@ -342,91 +342,3 @@ def test_a_cover_of_a_type_we_do_not_serve_is_404(client):
     publication.cover_image.save("cover.svg", ContentFile(b"<svg onload='alert(1)'/>"))
 
     assert client.get("/publications/odd-cover/cover/").status_code == 404
-
-
-CSV = b"year,spending\n2023,12\n2024,15\n"
-
-
-@pytest.mark.django_db
-def test_each_file_has_a_url_by_its_id_that_survives_reordering(client, stored):
-    publication, data = stored
-    first = publication.first_pdf
-    csv = PublicationFileFactory(
-        publication=publication, data=CSV, content_type="text/csv", role="data"
-    )
-    url = f"/publications/alliance-report/files/{csv.pk}/download/"
-    assert body(client.get(url)) == CSV
-
-    publication.files.filter(pk=csv.pk).update(position=0)
-    publication.files.filter(pk=first.pk).update(position=1)
-
-    assert body(client.get(url)) == CSV
-    assert body(client.get(f"/publications/alliance-report/files/{first.pk}/")) == data
-    # The old addresses serve the first PDF, wherever it stands.
-    assert body(client.get("/publications/alliance-report/pdf/")) == data
-    assert body(client.get("/publications/alliance-report/download/")) == data
-
-
-@pytest.mark.django_db
-def test_a_file_of_another_publication_is_404(client, stored):
-    other = PublicationFileFactory(publication=PublicationFactory(slug="other"))
-
-    assert client.get(f"/publications/alliance-report/files/{other.pk}/").status_code == 404
-    assert client.get("/publications/alliance-report/files/999999/").status_code == 404
-
-
-@pytest.mark.django_db
-def test_a_pdf_file_is_inline_and_framable_by_our_pages_under_a_restrictive_policy(client, stored):
-    publication, _ = stored
-    response = client.get(f"/publications/alliance-report/files/{publication.first_pdf.pk}/")
-
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="alliance-report.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
-    policy = response["Content-Security-Policy"]
-    assert "default-src 'none'" in policy
-    assert "frame-ancestors 'self'" in policy
-    assert "script-src" not in policy
-
-
-@pytest.mark.django_db
-def test_a_data_file_is_always_an_attachment_of_its_own_type(client, stored):
-    publication, _ = stored
-    csv = PublicationFileFactory(
-        publication=publication, data=CSV, content_type="text/csv", role="data", language="fr"
-    )
-
-    for url in (
-        f"/publications/alliance-report/files/{csv.pk}/",
-        f"/publications/alliance-report/files/{csv.pk}/download/",
-    ):
-        response = client.get(url)
-        assert response["Content-Type"] == "text/csv"
-        assert response["Content-Disposition"] == (
-            'attachment; filename="alliance-report-data-fr.csv"'
-        )
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert "default-src 'none'" in response["Content-Security-Policy"]
-    assert response["X-Frame-Options"] == "DENY"
-
-
-@pytest.mark.django_db
-def test_a_draft_publications_files_are_hidden_from_the_public(client, admin_client):
-    draft = PublicationFactory(slug="draft-files", status=Status.DRAFT)
-    file = PublicationFileFactory(publication=draft)
-
-    assert client.get(f"/publications/draft-files/files/{file.pk}/").status_code == 404
-    assert admin_client.get(f"/publications/draft-files/files/{file.pk}/").status_code == 200
-
-
-@pytest.mark.django_db
-def test_an_old_slug_redirects_a_file_url_keeping_the_file(client, stored):
-    publication, _ = stored
-    file = publication.first_pdf
-    publication.slug_redirects.create(old_slug="old-alliance")
-
-    response = client.get(f"/publications/old-alliance/files/{file.pk}/download/")
-
-    assert response.status_code == 301
-    assert response["Location"] == f"/publications/alliance-report/files/{file.pk}/download/"

@@ -1,18 +1,12 @@
 import datetime
-import hashlib
-import io
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from publications import services
 from publications.models import Publication, PublicationAuthor, SlugRedirect, Status
 from publications.workflow import services as workflow_services
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
-from tests.pdfs import make_pdf
 from tests.workflow import publish as workflow_publish
 from tests.workflow import withdraw as workflow_withdraw
 
@@ -20,118 +14,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
-
-
-def stored(publication):
-    return publication.first_pdf.file.storage.exists(publication.first_pdf.file.name)
-
-
-def test_file_digest_gives_size_and_sha256_and_rewinds():
-    data = b"%PDF-1.7 some bytes" * 1000
-    stream = io.BytesIO(data)
-    stream.read(10)
-
-    assert services.file_digest(stream) == (len(data), hashlib.sha256(data).hexdigest())
-    assert stream.tell() == 0
-
-
-def test_file_digest_reads_an_uploaded_file():
-    data = make_pdf(["one"])
-
-    size, sha256 = services.file_digest(SimpleUploadedFile("a.pdf", data))
-
-    assert (size, sha256) == (len(data), hashlib.sha256(data).hexdigest())
-
-
-def test_attach_pdf_stores_file_size_and_hash_and_resets_page_count():
-    data = make_pdf(["page one", "page two"])
-    publication = PublicationFactory(page_count=9)
-
-    attached = services.publication_file_save(
-        file=publication.first_pdf, upload=ContentFile(data), name="report.pdf"
-    )
-
-    assert attached is True
-    assert stored(publication)
-    assert publication.first_pdf.file.name.endswith(".pdf")
-    assert (publication.first_pdf.size, publication.first_pdf.sha256) == (
-        len(data),
-        hashlib.sha256(data).hexdigest(),
-    )
-    assert publication.first_pdf.page_count is None
-
-
-def test_attach_pdf_with_the_same_bytes_changes_nothing():
-    data = make_pdf(["same"])
-    publication = PublicationFactory()
-    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
-    publication.first_pdf.page_count = 4
-    name = publication.first_pdf.file.name
-
-    attached = services.publication_file_save(file=publication.first_pdf, upload=ContentFile(data))
-
-    assert attached is False
-    assert (publication.first_pdf.file.name, publication.first_pdf.page_count) == (name, 4)
-
-
-def test_attach_pdf_deletes_the_replaced_file_only_on_commit(django_capture_on_commit_callbacks):
-    publication = PublicationFactory()
-    services.publication_file_save(
-        file=publication.first_pdf, upload=ContentFile(make_pdf(["old"]))
-    )
-    old_name = publication.first_pdf.file.name
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.publication_file_save(
-            file=publication.first_pdf, upload=ContentFile(make_pdf(["new"]))
-        )
-        assert publication.first_pdf.file.storage.exists(old_name)
-    for callback in callbacks:
-        callback()
-
-    assert publication.first_pdf.file.name != old_name
-    assert not publication.first_pdf.file.storage.exists(old_name)
-    assert stored(publication)
-
-
-def test_attach_pdf_refuses_a_file_that_is_not_a_pdf():
-    publication = PublicationFactory()
-
-    with pytest.raises(ValidationError) as error:
-        services.publication_file_save(
-            file=publication.first_pdf, upload=ContentFile(b"<html>nope</html>")
-        )
-
-    assert error.value.code == "not-a-pdf"
-    assert error.value.messages == ["This is not a PDF file: it does not start with %PDF-."]
-    assert publication.first_pdf is None
-
-
-def test_remove_pdf_forgets_the_file_and_deletes_it_on_commit(django_capture_on_commit_callbacks):
-    publication = PublicationFactory()
-    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(make_pdf(["x"])))
-    publication.first_pdf.page_count = 1
-    old_name, storage = publication.first_pdf.file.name, publication.first_pdf.file.storage
-
-    with django_capture_on_commit_callbacks(execute=True):
-        removed = services.publication_remove_pdf(publication=publication)
-
-    assert removed is True
-    assert publication.first_pdf is None
-    assert (
-        publication.first_pdf.size,
-        publication.first_pdf.sha256,
-        publication.first_pdf.page_count,
-    ) == (
-        None,
-        "",
-        None,
-    )
-    assert not storage.exists(old_name)
-
-
-def test_remove_pdf_without_one_does_nothing():
-    assert services.publication_remove_pdf(publication=PublicationFactory()) is False
 
 
 def test_slug_change_keeps_the_old_slug_as_a_redirect():
@@ -250,33 +132,6 @@ def test_save_never_restamps_the_first_publication():
 
     publication.refresh_from_db()
     assert (publication.first_published_at, publication.publish_batch) == first
-
-
-def test_save_attaches_a_new_pdf_and_records_the_slug_change():
-    publication = PublicationFactory(slug="before")
-    data = make_pdf(["text"])
-    publication.slug = "after"
-
-    services.publication_save(
-        publication=publication, old_slug="before", pdf=SimpleUploadedFile("x.pdf", data)
-    )
-
-    publication.refresh_from_db()
-    assert publication.first_pdf.sha256 == hashlib.sha256(data).hexdigest()
-    assert stored(publication)
-    assert SlugRedirect.objects.get(old_slug="before").publication == publication
-
-
-def test_save_can_remove_the_pdf():
-    publication = PublicationFactory()
-    services.publication_file_save(file=publication.first_pdf, upload=ContentFile(make_pdf(["x"])))
-    publication.save()
-
-    services.publication_file_delete(file=publication.first_pdf)
-
-    publication.refresh_from_db()
-    assert publication.first_pdf is None
-    assert publication.first_pdf.sha256 == ""
 
 
 def test_save_refreshes_the_total_index_on_commit(django_capture_on_commit_callbacks):

@@ -12,8 +12,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from newsletter.models import Subscriber, SubscriberStatus
-from publications.models import Extraction, ExtractionStatus, Publication, Status
-from publications.services import publication_save
+from publications.models import (
+    Extraction,
+    ExtractionStatus,
+    Publication,
+    PublicationFile,
+    Status,
+)
+from publications.services import publication_file_save
 from tests.factories import PublicationFactory, TopicFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.pdfs import make_pdf
@@ -80,7 +86,8 @@ def test_workers_on_separate_queues_and_disks_divide_the_work(
     ]
     for number, publication in enumerate(drafts):
         pages = [f"{publication.title}, page one.", f"Findings {number} on page two."]
-        publication_save(publication=publication, pdf=ContentFile(make_pdf(pages), name="r.pdf"))
+        upload = ContentFile(make_pdf(pages), name="r.pdf")
+        publication_file_save(file=PublicationFile(publication=publication), upload=upload)
 
     signup = client.post("/newsletter/", {"email": "new@example.org", "topics": [trade.pk]})
     workflow_publish(Publication.objects.filter(pk__in=[p.pk for p in drafts]))

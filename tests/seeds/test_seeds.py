@@ -43,16 +43,22 @@ def rows() -> list[dict]:
     return [json.loads(line) for line in JSONL.read_text("utf-8").splitlines()]
 
 
+def full_report(row: dict) -> str | None:
+    """The path of a row's full-report PDF: its `pdf`, or the full report among its `files`."""
+    reports = [f["path"] for f in row.get("files", ()) if f["role"] == "full-report"]
+    return row.get("pdf") or next(iter(reports), None)
+
+
 @pytest.fixture(scope="module")
 def page_texts(rows) -> dict[str, list[str]]:
-    """Each PDF's text page by page, whitespace collapsed (lines break inside phrases)."""
+    """Each full report's text page by page, whitespace collapsed (lines break inside phrases)."""
     return {
         row["slug"]: [
             " ".join(page.extract_text().split())
-            for page in PdfReader(SEEDS_DIR / row["pdf"]).pages
+            for page in PdfReader(SEEDS_DIR / full_report(row)).pages
         ]
         for row in rows
-        if "pdf" in row
+        if full_report(row)
     }
 
 
@@ -97,8 +103,8 @@ def test_dates_spread_over_2021_to_2026_with_one_scheduled_ahead(rows):
 
 
 def test_every_referenced_pdf_is_a_real_multi_page_pdf(rows):
-    for row in (row for row in rows if "pdf" in row):
-        path = SEEDS_DIR / row["pdf"]
+    for row in (row for row in rows if full_report(row)):
+        path = SEEDS_DIR / full_report(row)
         assert path.read_bytes()[:5] == b"%PDF-", path
         assert 3 <= len(PdfReader(path).pages) <= 25, path
         assert path.stat().st_size < 60 * 1024, path
@@ -109,6 +115,24 @@ def test_every_pdf_page_has_a_text_layer(page_texts):
     for slug, pages in page_texts.items():
         assert all(len(text) > 50 for text in pages), slug
         assert f"Page 2 of {len(pages)}" in pages[1], slug
+
+
+@pytest.mark.django_db
+def test_one_publication_shows_several_files_a_summary_pdf_and_csv_data(rows):
+    (row,) = [row for row in rows if "files" in row]
+    run_import("--quiet")
+
+    files = Publication.objects.get(slug=row["slug"]).files.all()
+    assert [(f.role, f.content_type) for f in files] == [
+        ("full-report", "application/pdf"),
+        ("summary", "application/pdf"),
+        ("data", "text/csv"),
+    ]
+    summary = PdfReader(SEEDS_DIR / row["files"][1]["path"])
+    assert len(summary.pages) == 2
+    assert row["abstract"][:40] in " ".join(summary.pages[1].extract_text().split())
+    header = (SEEDS_DIR / row["files"][2]["path"]).read_text().splitlines()[0]
+    assert header == "year,region,shells_per_month"
 
 
 def test_seeds_stay_small():

@@ -18,15 +18,18 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2))
             return
-        header = f"{'slug':40} {'file':>6} {'status':8} {'pages':>5} {'seconds':>7}  reason / flags"
+        header = (
+            f"{'slug':40} {'file':>6} {'role':18} {'status':8} {'pages':>5} {'seconds':>7}"
+            "  reason / flags"
+        )
         self.stdout.write(header)
         for row in rows:
             notes = ", ".join(filter(None, [row["reason"], *row["flags"]]))
             seconds = "" if row["seconds"] is None else f"{row['seconds']:.1f}"
             pages = "" if row["pages"] is None else row["pages"]
             self.stdout.write(
-                f"{row['slug'][:40]:40} {row['file']:>6} {row['status']:8} {pages:>5} "
-                f"{seconds:>7}  {notes}"
+                f"{row['slug'][:40]:40} {row['file']:>6} {row['role']:18} {row['status']:8} "
+                f"{pages:>5} {seconds:>7}  {notes}"
             )
 
 

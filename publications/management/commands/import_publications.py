@@ -20,11 +20,24 @@ Fields of a row:
 - ``status`` (optional): ``"draft"`` keeps the publication unpublished; ``"published"`` (the
   same as leaving it out) lets the date decide between published and scheduled.
 - ``pdf`` (optional): a path relative to ``--pdf-dir`` (default: the JSONL file's folder) that
-  must stay inside that folder; the file must start with ``%PDF-`` and be within
-  ``PUBLICATION_PDF_MAX_BYTES``. Left out on an update, the current file is kept; the same file
+  must stay inside that folder; one full report, which replaces the publication's first PDF in
+  place (its id, so its URL, stays) or, with none, becomes its first file; other files stay. The
+  file must start with ``%PDF-`` and be within ``PUBLICATION_PDF_MAX_BYTES``. The same file
   (same SHA-256) is not stored again.
-- ``text`` (optional, not with ``pdf``): the full text to index for a publication without a PDF,
-  kept as its page 1.
+- ``files`` (optional, not with ``pdf``): the publication's files, in order, each an object
+  ``{"path", "role", "title", "language"}``: ``path`` as for ``pdf``; ``role`` one of
+  full-report, summary, appendix, data, presentation, translated-edition, other; ``title`` and
+  ``language`` (a BCP 47 tag) optional. The files become exactly these: a file already stored
+  (same SHA-256) keeps its row and id wherever it moves, others are stored (PDFs extracted),
+  files no longer listed are removed. Each file is checked by its extension and contents
+  (publications/file_types.py: PDF, CSV, XLSX, DOCX, PPTX, ZIP) and size; a bad one skips the
+  row. Leaving out both ``pdf`` and ``files`` keeps the current files.
+- ``series`` (optional): a series name, matched ignoring case and created when new; null clears
+  it, leaving it out keeps the current one.
+- ``text`` (optional, not with ``pdf`` or ``files``): the full text to index for a publication
+  without a file, kept as its page 1.
+- ``body`` (optional): the publication's web text as HTML, sanitised as the admin's editor's;
+  leaving it out keeps the stored body, "" clears it.
 
 Unknown fields are refused. On an update the author and topic lists are replaced (authors in the
 row's order); nothing is saved when nothing differs, so a second run reports every row unchanged.

@@ -72,16 +72,24 @@ def test_reextract_action_queues_the_selected_pdfs_again(
     assert len([c for c in callbacks if getattr(c, "func", None) is queue.extract_pdf]) == 2
 
 
+def poll_url(publication):
+    return reverse(
+        "admin:publications_publication_file_extraction",
+        args=[publication.pk, publication.first_pdf.pk],
+    )
+
+
 def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, with_pdf):
     publication = with_pdf(make_pdf(["Waiting for the worker."]))
     extraction.extraction_request(file=publication.first_pdf)
-    url = reverse("admin:publications_publication_extraction", args=[publication.pk])
+    url = poll_url(publication)
 
     form = admin_client.get(reverse("admin:publications_publication_change", args=[publication.pk]))
     pending = admin_client.get(url).json()
     extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     done = admin_client.get(url).json()
 
+    assert url.endswith(f"/{publication.pk}/files/{publication.first_pdf.pk}/extraction.json")
     assert f'data-poll-url="{url}"' in form.content.decode()
     assert "extraction-status.js" in form.content.decode()
     assert pending["status"] == "pending"
@@ -89,26 +97,33 @@ def test_change_form_polls_a_json_status_while_extraction_runs(admin_client, wit
     assert done["summary"].startswith("Done · 1 page · ")
 
 
-def test_the_status_poll_carries_the_page_count_the_form_shows(admin_client, with_pdf):
+def test_the_status_poll_says_the_page_count_in_the_summary_it_shows(admin_client, with_pdf):
     publication = with_pdf(make_pdf(["One.", "Two.", "Three."]))
     extraction.extraction_request(file=publication.first_pdf)
-    url = reverse("admin:publications_publication_extraction", args=[publication.pk])
-    change = reverse("admin:publications_publication_change", args=[publication.pk])
+    url = poll_url(publication)
 
-    form = admin_client.get(change).content.decode()
     pending = admin_client.get(url).json()
     extraction.extraction_run(file_id=publication.first_pdf.pk, sha256=publication.first_pdf.sha256)
     done = admin_client.get(url).json()
 
-    # The script finds each field as the form renders it: .field-<name> .readonly
-    assert '<div class="form-row field-page_count">' in form
-    assert pending["fields"] == {"page_count": "-"}
-    assert done["fields"] == {"page_count": "3"}
+    # One form lists several files: the summary in the replaced status, not a field, says it.
+    assert pending["summary"] == "Pending"
     assert done["summary"].startswith("Done · 3 pages · ")
+    assert "Done · 3 pages · " in done["html"]
+    assert done["fields"] == {}
+
+
+def test_the_status_poll_of_another_publications_file_is_404(admin_client, with_pdf):
+    first, second = with_pdf(make_pdf(["One."])), with_pdf(make_pdf(["Two."]))
+    url = reverse(
+        "admin:publications_publication_file_extraction",
+        args=[first.pk, second.first_pdf.pk],
+    )
+
+    assert admin_client.get(url).status_code == 404
 
 
 def test_extraction_status_json_is_for_staff_only(client, with_pdf):
     publication = with_pdf(make_pdf(["Private."]))
-    url = reverse("admin:publications_publication_extraction", args=[publication.pk])
 
-    assert client.get(url).status_code == 302
+    assert client.get(poll_url(publication)).status_code == 302

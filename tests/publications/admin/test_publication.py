@@ -7,13 +7,11 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from publications import services
 from publications.models import (
     Publication,
     PublicationAuthor,
@@ -24,6 +22,7 @@ from publications.models import (
 from publications.workflow import services as workflow
 from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
 from tests.pdfs import make_pdf
+from tests.publications.admin.forms import add_url, change_url, form_data, pdf_upload, with_pdf
 from tests.workflow import editor, publisher, withdraw
 
 pytestmark = pytest.mark.django_db
@@ -33,77 +32,8 @@ DAY = datetime.timedelta(days=1)
 CHANGELIST = "admin:publications_publication_changelist"
 
 
-def add_url():
-    return reverse("admin:publications_publication_add")
-
-
-def change_url(publication):
-    return reverse("admin:publications_publication_change", args=[publication.pk])
-
-
 def preview_url(publication):
     return reverse("admin:publications_publication_preview", args=[publication.pk])
-
-
-def form_data(publication=None, authors=(), **fields):
-    """What the add/change form posts: the publication's fields and the authors inline."""
-    data = {
-        "title": "Typed title",
-        "subtitle": "",
-        "slug": "typed-title",
-        "type": "report",
-        "series": "",
-        "status": Status.DRAFT,
-        "publication_date": TODAY().isoformat(),
-        "announce": "on",
-        "abstract": "Typed abstract about tariffs.",
-        "topics": [],
-        "doi": "",
-        "_save": "Save",
-    }
-    if publication is not None:
-        data.update(
-            title=publication.title,
-            slug=publication.slug,
-            type=publication.type,
-            status=publication.status,
-            publication_date=publication.publication_date.isoformat(),
-            abstract=publication.abstract,
-            topics=[topic.pk for topic in publication.topics.all()],
-            announce="on" if publication.announce else "",
-        )
-    data.update(inline_data(publication, authors))
-    data.update(fields)
-    return data
-
-
-def inline_data(publication, authors):
-    """The authors inline: existing rows first (kept), then one row per (position, author)."""
-    existing = list(publication.authorships.all()) if publication else []
-    rows = [(link.position, link.author.pk, link.pk) for link in existing]
-    rows += [(position, author.pk, "") for position, author in authors]
-    data = {
-        "authorships-TOTAL_FORMS": str(len(rows)),
-        "authorships-INITIAL_FORMS": str(len(existing)),
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-    }
-    for index, (position, author_id, link_id) in enumerate(rows):
-        data[f"authorships-{index}-position"] = str(position)
-        data[f"authorships-{index}-author"] = str(author_id)
-        data[f"authorships-{index}-id"] = str(link_id)
-        data[f"authorships-{index}-publication"] = str(publication.pk) if publication else ""
-    return data
-
-
-def pdf_upload(data=None, name="report.pdf"):
-    return SimpleUploadedFile(name, data or make_pdf(["First page", "Second page"]))
-
-
-def with_pdf(publication, data):
-    file = PublicationFile(publication=publication)
-    services.publication_file_save(file=file, upload=ContentFile(data, name="report.pdf"))
-    return publication
 
 
 def shown(response):
@@ -120,8 +50,7 @@ def messages_of(response):
 def test_changelist_shows_status_authors_pdf_and_links(admin_client):
     ada, bo = AuthorFactory(name="Ada Alpha"), AuthorFactory(name="Bo Beta")
     public = with_pdf(PublicationFactory(title="Open Trade", authors=[bo, ada]), make_pdf(["a"]))
-    public.first_pdf.page_count = 12
-    public.save()
+    PublicationFile.objects.filter(publication=public).update(page_count=12)
     PublicationFactory(
         title="Coming Soon", status=Status.SCHEDULED, publication_date=datetime.date(2099, 1, 5)
     )
@@ -133,7 +62,8 @@ def test_changelist_shows_status_authors_pdf_and_links(admin_client):
     assert response.status_code == 200
     assert "Bo Beta, Ada Alpha" in html
     assert "12 pages" in html
-    assert "no PDF" in html
+    assert "1 file; PDF" in html
+    assert "no files" in html
     assert "Scheduled for Jan 5, 2099" in html
     assert "Draft" in html
     assert f'href="{public.get_absolute_url()}">View on site' in html
@@ -264,7 +194,7 @@ def test_add_publication_with_ordered_authors_topics_and_pdf(admin_client):
         form_data(
             authors=[(5, abe), (1, zed)],
             topics=[trade.pk, energy.pk],
-            pdf=pdf_upload(data),
+            files=[{"file": pdf_upload(data), "role": "full-report"}],
         ),
     )
 
@@ -321,102 +251,8 @@ def test_the_same_author_twice_is_refused(admin_client):
     assert not Publication.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("upload", "error"),
-    [
-        (
-            SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>"),
-            "This is not a PDF file: it does not start with %PDF-.",
-        ),
-        (SimpleUploadedFile("empty.pdf", b""), "The submitted file is empty."),
-    ],
-)
-def test_a_bad_upload_is_refused_and_the_form_keeps_what_was_typed(admin_client, upload, error):
-    author = AuthorFactory(name="Kept Author")
-
-    response = admin_client.post(
-        add_url(), form_data(authors=[(0, author)], abstract="Kept abstract text.", pdf=upload)
-    )
-
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    assert error in " ".join(form.errors["pdf"])
-    assert list(form.errors) == ["pdf"]
-    html = response.content.decode()
-    assert 'value="Typed title"' in html
-    assert "Kept abstract text." in html
-    assert "Kept Author" in html
-    assert not Publication.objects.exists()
-
-
-def test_an_oversize_upload_is_refused_with_the_limit(admin_client, settings):
-    settings.PUBLICATION_PDF_MAX_BYTES = 1000
-    data = make_pdf(["x" * 3000, "y" * 3000])
-    assert len(data) > 1000
-
-    response = admin_client.post(
-        add_url(), form_data(abstract="Kept abstract text.", pdf=pdf_upload(data))
-    )
-
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors["pdf"]
-    assert "the limit is 1000" in errors[0]
-    html = response.content.decode()
-    assert 'value="Typed title"' in html
-    assert "Kept abstract text." in html
-
-
-def test_replacing_a_pdf_with_the_same_bytes_changes_nothing(
-    admin_client, django_capture_on_commit_callbacks
-):
-    data = make_pdf(["same"])
-    publication = with_pdf(PublicationFactory(), data)
-    name = publication.first_pdf.file.name
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            change_url(publication), form_data(publication, pdf=pdf_upload(data))
-        )
-
-    assert response.status_code == 302
-    publication.refresh_from_db()
-    assert publication.first_pdf.file.name == name
-    assert publication.first_pdf.file.storage.exists(name)
-    assert len(publication.first_pdf.file.storage.listdir(name.rsplit("/", 1)[0])[1]) == 1
-
-
-def test_replacing_a_pdf_stores_the_new_file_and_deletes_the_old_on_commit(
-    admin_client, django_capture_on_commit_callbacks
-):
-    publication = with_pdf(PublicationFactory(), make_pdf(["old"]))
-    old_name = publication.first_pdf.file.name
-    new = make_pdf(["new", "pages"])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(change_url(publication), form_data(publication, pdf=pdf_upload(new)))
-
-    publication.refresh_from_db()
-    assert publication.first_pdf.sha256 == hashlib.sha256(new).hexdigest()
-    assert publication.first_pdf.file.storage.exists(publication.first_pdf.file.name)
-    assert not publication.first_pdf.file.storage.exists(old_name)
-
-
-def test_clearing_the_pdf_removes_it(admin_client):
-    publication = with_pdf(PublicationFactory(), make_pdf(["gone"]))
-
-    admin_client.post(change_url(publication), form_data(publication, **{"pdf-clear": "on"}))
-
-    publication.refresh_from_db()
-    assert publication.first_pdf is None
-    assert publication.first_pdf.size is None
-
-
-# The files inline's management form (form_data predates several files per publication).
-NO_FILES = {"files-TOTAL_FORMS": "0", "files-INITIAL_FORMS": "0"}
-
-
 def test_a_status_posted_with_the_form_is_no_way_around_the_workflow(admin_client):
-    response = admin_client.post(add_url(), {**form_data(status=Status.PUBLISHED), **NO_FILES})
+    response = admin_client.post(add_url(), form_data(status=Status.PUBLISHED))
 
     assert response.status_code == 302
     publication = Publication.objects.get()
@@ -429,8 +265,7 @@ def test_editing_a_published_publication_keeps_its_stamp_and_release(admin_clien
     publication = PublicationFactory(first_published_at=stamp, publish_batch=uuid.uuid4())
     released = publication.visible_from
 
-    data = {**form_data(publication, title="Retitled"), **NO_FILES}
-    admin_client.post(change_url(publication), data)
+    admin_client.post(change_url(publication), form_data(publication, title="Retitled"))
 
     publication.refresh_from_db()
     assert (publication.title, publication.status) == ("Retitled", Status.PUBLISHED)
@@ -448,35 +283,6 @@ def test_renaming_the_slug_keeps_a_redirect(admin_client):
     assert publication.authorships.count() == 1
 
 
-def test_change_form_has_announce_and_readonly_pdf_facts(admin_client):
-    publication = with_pdf(PublicationFactory(), make_pdf(["x"]))
-
-    response = admin_client.get(change_url(publication))
-
-    form = response.context["adminform"].form
-    assert "announce" in form.fields
-    for readonly in ["pdf_size", "pdf_sha256", "page_count", "first_published_at", "created_at"]:
-        assert readonly not in form.fields
-    assert publication.first_pdf.sha256 in response.content.decode()
-
-
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.PUBLISHED])
-def test_the_current_pdf_link_opens_the_file_for_staff(admin_client, status):
-    data = make_pdf(["x"])
-    publication = with_pdf(
-        PublicationFactory(slug="linked", status=status, publication_date=TODAY() - DAY), data
-    )
-
-    html = admin_client.get(change_url(publication)).content.decode()
-
-    link = f'Currently: <a href="/publications/linked/pdf/">{publication.first_pdf.file.name}</a>'
-    assert link in html
-    assert "/media/" not in html
-    response = admin_client.get("/publications/linked/pdf/")
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == data
-
-
 def test_the_current_cover_link_opens_the_image(admin_client):
     publication = PublicationFactory(slug="covered", status=Status.DRAFT)
     publication.cover_image.save("cover.png", ContentFile(b"png bytes"))
@@ -485,17 +291,6 @@ def test_the_current_cover_link_opens_the_image(admin_client):
 
     assert '<a href="/publications/covered/cover/">' in html
     assert "/media/" not in html
-
-
-def test_the_pdf_link_keeps_the_saved_slug_when_the_form_comes_back_with_errors(admin_client):
-    publication = with_pdf(PublicationFactory(slug="saved-slug"), make_pdf(["x"]))
-
-    response = admin_client.post(
-        change_url(publication), form_data(publication, slug="typed-slug", title="")
-    )
-
-    assert response.status_code == 200
-    assert '<a href="/publications/saved-slug/pdf/">' in response.content.decode()
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -759,8 +554,9 @@ def test_deleting_in_the_admin_removes_the_publication_from_the_index_and_its_fi
     from search.index.writes import index_publication
     from search.models import SearchDocument, SearchTerm
 
-    publication = PublicationFactory(title="Zeppelinmoorings")
-    publication.pdf.save("z.pdf", ContentFile(make_pdf(["Zeppelin page."])), save=True)
+    publication = with_pdf(
+        PublicationFactory(title="Zeppelinmoorings"), make_pdf(["Zeppelin page."])
+    )
     index_publication(publication.pk)
     stored = Path(publication.first_pdf.file.path)
 

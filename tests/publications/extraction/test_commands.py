@@ -102,6 +102,7 @@ def test_extraction_status_table_is_readable(with_pdf):
     assert output.splitlines()[0].split() == [
         "slug",
         "file",
+        "role",
         "status",
         "pages",
         "seconds",
@@ -109,5 +110,6 @@ def test_extraction_status_table_is_readable(with_pdf):
         "/",
         "flags",
     ]
-    assert "locked-brief" in output
-    assert "encrypted" in output
+    (row,) = [line for line in output.splitlines() if "locked-brief" in line]
+    assert row.split()[2:4] == ["full-report", "failed"]
+    assert "encrypted" in row
