@@ -2,31 +2,49 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 
 from publications.models import Publication, Status
 from publications.workflow import services as workflow
 from publications.workflow.rules import EDITORS, PUBLISHERS
 
+# The roles as migration 0008 makes them; made again here when a transactional test's flush
+# has emptied the groups table.
+ROLES = importlib.import_module("publications.migrations.0008_release_at_and_roles").ROLES
 
-def staff_member(username: str, *, role: str) -> object:
+
+def role(name: str) -> Group:
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codenames = ROLES[name]
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="publications", codename__in=codenames
+            )
+        )
+    return group
+
+
+def staff_member(username: str, *, role_name: str) -> object:
     """An active staff user in one of the roles (Editors or Publishers) migration 0008 made."""
     user, _ = get_user_model().objects.get_or_create(
         username=username,
         defaults={"is_staff": True, "email": f"{username}@example.org"},
     )
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role(role_name))
     return user
 
 
 def publisher(username: str = "publisher") -> object:
-    return staff_member(username, role=PUBLISHERS)
+    return staff_member(username, role_name=PUBLISHERS)
 
 
 def editor(username: str = "editor") -> object:
-    return staff_member(username, role=EDITORS)
+    return staff_member(username, role_name=EDITORS)
 
 
 def approve(publications: QuerySet[Publication]) -> None:
