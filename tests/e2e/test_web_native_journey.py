@@ -21,6 +21,13 @@ pytestmark = [
     pytest.mark.timeout(180),
 ]
 
+
+@pytest.fixture(scope="module")
+def site(fresh_site):
+    """A runserver of this module's own (see fresh_site): it writes in the admin."""
+    return fresh_site
+
+
 PASSWORD = "correct horse battery staple 42"
 TITLE = "Groundwater in a Warming Delta"
 PDF_PAGES = [

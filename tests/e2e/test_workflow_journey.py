@@ -22,6 +22,13 @@ pytestmark = [
     pytest.mark.timeout(420),
 ]
 
+
+@pytest.fixture(scope="module")
+def site(fresh_site):
+    """A runserver of this module's own (see fresh_site): it writes in the admin."""
+    return fresh_site
+
+
 PASSWORD = "correct horse battery staple 42"
 TITLE = "Ports, Tariffs and the Next Shock"
 
