@@ -219,7 +219,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "publish-due": {
         "task": "publications.tasks.publish_due_publications",
-        "schedule": env_int("PUBLISH_DUE_INTERVAL", 300),
+        "schedule": env_int("PUBLISH_DUE_INTERVAL", 60),
     },
 }
 

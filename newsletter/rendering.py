@@ -14,7 +14,7 @@ from newsletter.emails import (
     subscriber_links,
 )
 from newsletter.models import Campaign
-from publications.models import Publication
+from publications.models import Publication, Status
 
 # Stands in for a subscriber's token in previews and test sends: its links lead to "not found".
 PREVIEW_TOKEN = "preview"  # noqa: S105 - not a secret
@@ -35,7 +35,10 @@ class CampaignRenderer:
     def __post_init__(self):
         self.links = subscriber_links(TOKEN_PLACEHOLDER)
         order = list(self.campaign.items.values_list("publication_id", flat=True))
-        found = Publication.objects.filter(pk__in=order).for_listing().in_bulk()
+        # A publication withdrawn after its campaign was queued is left out of what is still to
+        # send (a campaign of nothing else sends nothing).
+        found = Publication.objects.filter(pk__in=order).exclude(status=Status.WITHDRAWN)
+        found = found.for_listing().in_bulk()
         self.publications = [found[pk] for pk in order if pk in found]
         self.topics = {p.pk: {t.pk for t in p.topics.all()} for p in self.publications}
 

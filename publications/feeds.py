@@ -6,24 +6,30 @@ fetched through.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
 from publications import selectors
 from publications.citations import full_title
-from publications.models import Publication, Topic
+from publications.models import Publication, Topic, start_of_day
 from publications.richtext import with_absolute_urls
 
 FEED_ITEMS = 30
+
+
+def correction_html(item: Publication) -> str:
+    """The correction note, escaped, ahead of the entry's text (readers render it as HTML)."""
+    if not item.correction_note:
+        return ""
+    day = item.corrected_on
+    when = f" ({day:%B} {day.day}, {day.year})" if day else ""
+    return f"<p><strong>Correction{when}:</strong> {escape(item.correction_note)}</p>"
 
 
 def absolute(path: str) -> str:
@@ -65,8 +71,10 @@ class PublicationFeed(Feed):
         # HTML sanitised when saved, its own links made absolute for readers elsewhere; the
         # abstract is plain text: escaped, it shows as typed and no markup in it runs.
         if item.body:
-            return with_absolute_urls(item.body, base=settings.SITE_URL)
-        return escape(item.abstract)
+            text = with_absolute_urls(item.body, base=settings.SITE_URL)
+        else:
+            text = escape(item.abstract)
+        return correction_html(item) + text
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
@@ -75,8 +83,8 @@ class PublicationFeed(Feed):
         return ", ".join(author.name for author in item.ordered_authors) or None
 
     def item_pubdate(self, item):
-        midnight = datetime.datetime.combine(item.publication_date, datetime.time.min)
-        return timezone.make_aware(midnight)
+        # The release time (to the minute): every item in a feed is public, so it has one.
+        return item.visible_from or start_of_day(item.publication_date)
 
     def item_updateddate(self, item):
         return item.updated_at

@@ -64,9 +64,10 @@ class PublicationAdminForm(forms.ModelForm):
             "slug",
             "type",
             "series",
-            "status",
             "publication_date",
             "announce",
+            "corrected_on",
+            "correction_note",
             "abstract",
             "body",
             "topics",
@@ -75,9 +76,8 @@ class PublicationAdminForm(forms.ModelForm):
         ]
         widgets = {"cover_image": ServedFileWidget}
         help_texts = {
-            "status": (
-                "Draft is not public. Published with a date ahead becomes Scheduled and appears "
-                "by itself on that date."
+            "publication_date": (
+                "The date shown and cited. Scheduling sets it to the release time's day."
             ),
             "slug": "The last part of the address. Renaming keeps the old address as a redirect.",
         }

@@ -54,6 +54,8 @@ def open_graph(publication: Publication, publisher: Publisher) -> list[tuple[str
         ("og:url", page_url(publication, publisher)),
         ("article:published_time", date),
     ]
+    if publication.corrected_on:
+        tags.append(("article:modified_time", publication.corrected_on.isoformat()))
     if publication.cover_image:
         cover = reverse("publications:cover", args=[publication.slug])
         tags.append(("og:image", publisher.url + cover))
@@ -73,6 +75,8 @@ def json_ld(publication: Publication, publisher: Publisher) -> dict[str, Any]:
         "name": full_title(publication),
         "url": page_url(publication, publisher),
         "datePublished": publication.publication_date.isoformat(),
+        # The correction's date: a citation manager's "last modified".
+        "dateModified": (publication.corrected_on or publication.publication_date).isoformat(),
         "author": [
             {"@type": "Person", "name": a.name, "url": publisher.url + a.get_absolute_url()}
             for a in publication.ordered_authors

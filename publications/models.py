@@ -6,6 +6,7 @@ import datetime
 import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -26,9 +27,14 @@ class PublicationType(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """The editorial workflow's states (publications.workflow.rules says who moves between them)."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    APPROVED = "approved", "Approved"
     SCHEDULED = "scheduled", "Scheduled"
     PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 def site_today() -> datetime.date:
@@ -37,17 +43,23 @@ def site_today() -> datetime.date:
     return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
-# Published, or scheduled: public once their date has come. The search index holds these.
+# Published, or scheduled: public once their release time has come. The search index holds these.
 RELEASED_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
 
-def visible_from_for(status: str, publication_date: datetime.date) -> datetime.datetime | None:
-    """When a publication in this status with this date becomes public: the start of its date in
-    the site's TIME_ZONE (never the asker's), or None for a draft, which never is."""
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The start of a date in the site's TIME_ZONE (never the asker's): a release given as a
+    date alone (an import, a publication from before release times) is at this instant."""
+    midnight = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(midnight, timezone.get_default_timezone())
+
+
+def visible_from_for(status: str, release_at: datetime.datetime | None) -> datetime.datetime | None:
+    """When a publication in this status becomes public: its release time when it is scheduled
+    or published, else None (a draft, one in review or approved, a withdrawn one: never)."""
     if status not in RELEASED_STATUSES:
         return None
-    midnight = datetime.datetime.combine(publication_date, datetime.time.min)
-    return timezone.make_aware(midnight, timezone.get_default_timezone())
+    return release_at
 
 
 def public_q(prefix: str = "") -> Q:
@@ -218,9 +230,27 @@ class Publication(models.Model):
     body = models.TextField(blank=True)
     publication_date = models.DateField(default=timezone.localdate, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    # When the public may see it (null: never), derived from status and date by
+    # The release time (to the minute, timezone-aware), set by the workflow's schedule and
+    # publish and by the import; publication_date stays the date shown and cited.
+    release_at = models.DateTimeField("release time", null=True, blank=True, editable=False)
+    # When the public may see it (null: never), derived from status and release time by
     # refresh_release(), which every write of either calls; readers compare it with now.
     visible_from = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Who is asked to review it while it is in review (null: any Publisher).
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_on = models.DateField("correction date", null=True, blank=True)
+    correction_note = models.TextField(
+        blank=True, help_text="What was corrected; shown on the page and in the feeds."
+    )
     authors = models.ManyToManyField(
         Author, through="PublicationAuthor", related_name="publications", blank=True
     )
@@ -246,6 +276,20 @@ class Publication(models.Model):
             models.Index(fields=["status", "-publication_date"], name="pub_status_date_idx"),
             models.Index(fields=["type", "-publication_date"], name="pub_type_date_idx"),
         ]
+        permissions = [
+            ("publish_publication", "Can approve, schedule, publish, withdraw and reinstate"),
+        ]
+        constraints = [
+            # The rule's one source: only a scheduled or published item may ever be visible.
+            models.CheckConstraint(
+                condition=Q(visible_from__isnull=True) | Q(status__in=RELEASED_STATUSES),
+                name="publication_visible_only_released",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="publication_withdrawn_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -254,13 +298,15 @@ class Publication(models.Model):
         return reverse("publications:detail", args=[self.slug])
 
     def refresh_release(self) -> None:
-        """After status or date changed: a public item dated ahead is scheduled, one dated today
-        or earlier published (staff pick "public or not", the date decides which), and
-        visible_from follows both."""
-        if self.status != Status.DRAFT:
-            ahead = self.publication_date > site_today()
+        """After status or release time changed: a released item whose release time lies ahead
+        is scheduled, one whose time has come published (a release given as a date alone is at
+        the start of that date), and visible_from follows both."""
+        if self.status in RELEASED_STATUSES:
+            if self.release_at is None:
+                self.release_at = start_of_day(self.publication_date)
+            ahead = self.release_at > timezone.now()
             self.status = Status.SCHEDULED if ahead else Status.PUBLISHED
-        self.visible_from = visible_from_for(self.status, self.publication_date)
+        self.visible_from = visible_from_for(self.status, self.release_at)
 
     def mark_public(self, batch: uuid.UUID | None = None) -> None:
         """Stamp the first time this became visible, and its batch; neither is ever cleared."""
@@ -503,3 +549,8 @@ class Extraction(models.Model):
         if self.reason == ExtractionReason.TIMED_OUT and self.detail:
             return f"{label.removesuffix('.')}: {self.detail}."
         return label
+
+
+# The workflow's history lives in its own module (this one is long enough); imported here so
+# Django registers it with the app's other models.
+from publications.workflow.history import PublicationTransition  # noqa: E402, F401

@@ -14,3 +14,8 @@ def extract_pdf(file_id: int, sha256: str) -> None:
 def reindex_publications(publication_ids: list[int]) -> None:
     """Have a worker bring these publications' search documents up to date."""
     task("publications.tasks.reindex_publications").delay(publication_ids)
+
+
+def send_transition_emails(transition_id: int) -> None:
+    """Have a worker tell the people a workflow transition concerns."""
+    task("publications.tasks.send_transition_emails").delay(transition_id)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from publications.models import Author, Publication, PublicationAuthor, SlugRedirect, Topic
+from publications.models import (
+    Author,
+    Publication,
+    PublicationAuthor,
+    SlugRedirect,
+    Status,
+    Topic,
+)
 
 RELATED_LIMIT = 4
 SUGGEST_LIMIT = 10
@@ -24,6 +31,13 @@ def renamed_slug(old_slug: str, *, user) -> str | None:
         .values_list("publication__slug", flat=True)
         .first()
     )
+
+
+def withdrawn_publication(slug: str) -> Publication | None:
+    """The withdrawn publication at this slug, or at this old slug: its addresses answer 410."""
+    withdrawn = Publication.objects.filter(status=Status.WITHDRAWN)
+    renamed = SlugRedirect.objects.filter(old_slug=slug).values("publication_id")
+    return withdrawn.filter(Q(slug=slug) | Q(pk__in=renamed)).first()
 
 
 def latest_publications(limit: int) -> QuerySet[Publication]:

@@ -4,12 +4,15 @@ from celery import shared_task
 
 from publications import services
 from publications.extraction import services as extraction
+from publications.workflow import notifications
+from publications.workflow import services as workflow
 
 
 @shared_task
 def publish_due_publications() -> int:
-    """Mark scheduled publications now visible as published (and so announce them)."""
-    return services.publications_publish_due()
+    """Mark scheduled publications whose release time has come as published (and so announce
+    them); every PUBLISH_DUE_INTERVAL (60 s), so a release is marked within a minute."""
+    return workflow.publications_release_due()
 
 
 # acks_late + reject_on_worker_lost (settings): a task whose worker dies is delivered again.
@@ -30,3 +33,9 @@ def sweep_extractions() -> int:
 def reindex_publications(publication_ids: list[int]) -> int:
     """Update the search documents of these publications (an author or topic was renamed)."""
     return services.publications_reindex(publication_ids=publication_ids)
+
+
+@shared_task
+def send_transition_emails(transition_id: int) -> int:
+    """Email the reviewers of a submission, or the submitter of what was sent back or published."""
+    return notifications.transition_notify(transition_id=transition_id)

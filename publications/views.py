@@ -49,6 +49,9 @@ def with_publication(view):
             return view(request, publication, **kwargs)
         new_slug = selectors.renamed_slug(slug, user=request.user)
         if new_slug is None:
+            withdrawn = selectors.withdrawn_publication(slug)
+            if withdrawn is not None:
+                return withdrawn_response(request, withdrawn)
             raise Http404("No such publication.")
         return redirect(request.resolver_match.view_name, slug=new_slug, permanent=True, **kwargs)
 
@@ -78,6 +81,16 @@ def publication_list(request):
 @with_publication
 def publication_detail(request, publication):
     return render_publication_page(request, publication)
+
+
+def withdrawn_response(request, publication: Publication):
+    """410 Gone for a withdrawn publication's page and every file and citation under it: its
+    title, date and the reason, so a reader who followed a citation learns what happened."""
+    response = render(
+        request, "publications/withdrawn.html", {"publication": publication}, status=410
+    )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def render_publication_page(request, publication: Publication, *, preview: bool = False):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from publications.models import Publication
 from search.engine import Result, SearchOutcome, SearchRequest
 from search.results.presentation import hit_url
@@ -29,6 +31,7 @@ def result_as_json(result: Result) -> dict:
         "title": publication.title,
         "url": publication.get_absolute_url(),
         "published": publication.publication_date.isoformat(),
+        "released_at": released_at(publication),
         "type": publication.type,
         "type_label": publication.get_type_display(),
         "authors": [_named(author) for author in result.authors],
@@ -47,6 +50,14 @@ def result_as_json(result: Result) -> dict:
             for hit in result.hits
         ],
     }
+
+
+def released_at(publication: Publication) -> str | None:
+    """When it became public, to the second, with the site's offset (ISO 8601)."""
+    if publication.visible_from is None:
+        return None
+    zone = timezone.get_default_timezone()
+    return timezone.localtime(publication.visible_from, zone).isoformat()
 
 
 def _named(entry) -> dict[str, str]:

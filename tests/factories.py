@@ -19,6 +19,7 @@ from publications.models import (
     Series,
     Status,
     Topic,
+    start_of_day,
     visible_from_for,
 )
 
@@ -64,8 +65,13 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     abstract = factory.Faker("paragraph", nb_sentences=5)
     publication_date = factory.LazyFunction(lambda: datetime.date(2024, 12, 9))
     status = Status.PUBLISHED
-    # As the services keep it: from status and date (a test may still pass its own).
-    visible_from = factory.LazyAttribute(lambda o: visible_from_for(o.status, o.publication_date))
+    # As the services keep them: a release at the start of the date (a date alone, as before
+    # release times), visible from it when scheduled or published (a test may pass its own).
+    release_at = factory.LazyAttribute(lambda o: start_of_day(o.publication_date))
+    visible_from = factory.LazyAttribute(lambda o: visible_from_for(o.status, o.release_at))
+    withdrawn_reason = factory.LazyAttribute(
+        lambda o: "Withdrawn for a test." if o.status == Status.WITHDRAWN else ""
+    )
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -29,15 +30,30 @@ from publications.admin.extraction import (
 )
 from publications.admin.files import PublicationFileInline, save_files
 from publications.admin.filters import YearFilter
+from publications.admin.transitions import WorkflowAdminMixin
+from publications.admin.workflow import WaitingForMeFilter, workflow_panel
 from publications.extraction.requests import extraction_request
 from publications.forms import PublicationAdminForm
-from publications.models import Publication, PublicationAuthor, PublicationFile, Status
+from publications.models import (
+    RELEASED_STATUSES,
+    Publication,
+    PublicationAuthor,
+    PublicationFile,
+    Status,
+)
 
-STATUS_ICONS = {"published": "icon-yes.svg", "scheduled": "icon-clock.svg", "draft": "icon-no.svg"}
+STATUS_ICONS = {
+    Status.DRAFT: "icon-no.svg",
+    Status.IN_REVIEW: "icon-unknown.svg",
+    Status.APPROVED: "icon-unknown.svg",
+    Status.SCHEDULED: "icon-clock.svg",
+    Status.PUBLISHED: "icon-yes.svg",
+    Status.WITHDRAWN: "icon-deletelink.svg",
+}
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = PublicationAdminForm
     inlines = [AuthorshipInline, PublicationFileInline]
     list_display = [
@@ -52,6 +68,7 @@ class PublicationAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        WaitingForMeFilter,
         "type",
         "topics",
         YearFilter,
@@ -62,7 +79,13 @@ class PublicationAdmin(admin.ModelAdmin):
     date_hierarchy = "publication_date"
     autocomplete_fields = ["topics", "series"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "first_published_at"]
+    readonly_fields = [
+        "status",
+        "history",
+        "created_at",
+        "updated_at",
+        "first_published_at",
+    ]
     actions = ["publish_selected", "unpublish_selected", "reextract_selected"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "type", "series"]}),
@@ -70,8 +93,10 @@ class PublicationAdmin(admin.ModelAdmin):
             "Publishing",
             {"fields": ["status", "publication_date", "announce", "first_published_at"]},
         ),
+        ("Correction", {"fields": ["corrected_on", "correction_note"], "classes": ["collapse"]}),
         ("About", {"fields": ["abstract", "topics", "doi", "cover_image"]}),
         ("Body", {"fields": ["body"]}),
+        ("History", {"fields": ["history"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -102,7 +127,7 @@ class PublicationAdmin(admin.ModelAdmin):
             name="publications_publication_body_image",
         )
         # Before the defaults, whose "<object_id>/" catch-all would swallow them.
-        return [preview, extraction, body_image, *super().get_urls()]
+        return [preview, extraction, body_image, *self.workflow_urls(), *super().get_urls()]
 
     def extraction_view(self, request, object_id, file_id):
         """A PDF file's extraction status as JSON, polled by the change form while it runs."""
@@ -123,6 +148,8 @@ class PublicationAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not obj.is_public:
             context["preview_url"] = self.preview_url(obj)
+        if obj is not None:
+            context["workflow_panel"] = workflow_panel(obj, request.user)
         # The body editor's import map is an inline script: this page's CSP allows it by nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         response = super().render_change_form(request, context, add, change, form_url, obj)
@@ -165,26 +192,6 @@ class PublicationAdmin(admin.ModelAdmin):
         # Again now the byline and topics are saved (the same transaction as the form).
         services.publication_reindex(publication=form.instance)
 
-    @admin.action(description="Publish selected publications", permissions=["change"])
-    def publish_selected(self, request, queryset):
-        changed = services.publications_publish(publications=queryset)
-        message = ngettext(
-            "%(count)d publication published (scheduled instead when its date is ahead).",
-            "%(count)d publications published (scheduled instead when their date is ahead).",
-            changed,
-        )
-        self.message_user(request, message % {"count": changed}, _level(changed))
-
-    @admin.action(description="Unpublish selected publications", permissions=["change"])
-    def unpublish_selected(self, request, queryset):
-        changed = services.publications_unpublish(publications=queryset)
-        message = ngettext(
-            "%(count)d publication returned to draft.",
-            "%(count)d publications returned to draft.",
-            changed,
-        )
-        self.message_user(request, message % {"count": changed}, _level(changed))
-
     @admin.action(description="Re-extract the text of selected PDFs", permissions=["change"])
     def reextract_selected(self, request, queryset):
         queued = 0
@@ -208,12 +215,12 @@ class PublicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
-        if obj.status == Status.DRAFT:
-            key, label = "draft", "Draft"
-        elif obj.is_public:
-            key, label = "published", "Published"
-        else:
-            key, label = "scheduled", f"Scheduled for {format_date(obj.publication_date, 'M j, Y')}"
+        key, label = obj.status, obj.get_status_display()
+        if obj.status in RELEASED_STATUSES and obj.is_public:
+            key, label = Status.PUBLISHED, "Published"
+        elif obj.status == Status.SCHEDULED:
+            when = timezone.localtime(obj.visible_from)
+            label = f"Scheduled for {format_date(when, 'M j, Y, H:i T')}"
         icon = static(f"admin/img/{STATUS_ICONS[key]}")
         return format_html('<img src="{}" alt="" width="13" height="13"> {}', icon, label)
 

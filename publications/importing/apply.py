@@ -11,6 +11,7 @@ from typing import TypeVar
 from django.db import DataError, IntegrityError, models
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 
 from publications import changes, services
@@ -18,8 +19,18 @@ from publications.extraction.requests import extraction_request
 from publications.importing.attach import ResolvedFile, attach_pdf, set_files
 from publications.importing.files import resolve_file, resolve_pdf
 from publications.importing.rows import ImportRow, NamedSpec, RowError
-from publications.models import Author, Publication, PublicationPage, Series, Status, Topic
+from publications.models import (
+    RELEASED_STATUSES,
+    Author,
+    Publication,
+    PublicationPage,
+    Series,
+    Status,
+    Topic,
+    start_of_day,
+)
 from publications.richtext import sanitise
+from publications.workflow import services as workflow
 
 # Fields a row sets, and those the release rules set; compared before and after to skip saves.
 TRACKED_FIELDS = (
@@ -29,7 +40,11 @@ TRACKED_FIELDS = (
     "publication_date",
     "type",
     "status",
+    "release_at",
     "visible_from",
+    "reviewer_id",
+    "withdrawn_reason",
+    "withdrawn_at",
     "announce",
     "first_published_at",
     "publish_batch",
@@ -93,9 +108,11 @@ def _apply(
     changed = [name for name in TRACKED_FIELDS if getattr(publication, name) != before[name]]
     touched = created or bool(changed) or links_changed or files_changed
     if touched and not created:
-        fields = {"series" if name == "series_id" else name for name in changed}
+        fields = {name.removesuffix("_id") for name in changed}
         services.publication_save(publication=publication, batch=batch, update_fields=fields)
-    elif not created:  # a created row's save asked already
+    if created or before["status"] != publication.status:
+        workflow.publication_record_import(publication=publication, from_status=before["status"])
+    if not touched and not created:  # a created row's save asked already
         # Extraction of a file never extracted (an earlier run stopped); else a no-op.
         for file in publication.files.all():
             extraction_request(file=file)
@@ -129,19 +146,39 @@ def assign_row(
         # Sanitised here too, as publication_save will, so an unchanged body compares equal to
         # the stored one and the row saves nothing.
         publication.body = sanitise(row.body)
-    was_draft = created or publication.status == Status.DRAFT
+    was_unreleased = created or publication.status not in (*RELEASED_STATUSES, Status.WITHDRAWN)
     never_public = publication.first_published_at is None
-    # Asked for public or not; the release rules pick published or scheduled from the date.
-    publication.status = Status.DRAFT if row.draft else Status.PUBLISHED
+    # A date alone is a release at the start of that day in the site's zone.
+    publication.release_at = row.release_at or start_of_day(row.published)
+    # The import acts as a Publisher and may set any state; a row naming none keeps the
+    # publication's (a new one is published). The release rules pick published or scheduled
+    # from the release time.
+    _set_status(publication, row.status or (Status.PUBLISHED if created else None), row=row)
     publication.refresh_release()
     publication.mark_public(batch)
     # The import emails nobody unless --notify: whatever it creates, publishes or schedules for
     # the first time is announced only then. Something public before keeps its announcement state.
-    released = publication.status != Status.DRAFT and (
-        was_draft or publication.first_published_at is not None
+    released = publication.status in RELEASED_STATUSES and (
+        was_unreleased or publication.first_published_at is not None
     )
-    if created or (never_public and released):
+    if publication.status == Status.WITHDRAWN:
+        publication.announce = False  # as the workflow's withdrawal: never announced after
+    elif created or (never_public and released):
         publication.announce = notify
+
+
+def _set_status(publication: Publication, status: str | None, *, row: ImportRow) -> None:
+    if status is None:
+        return
+    if status == Status.WITHDRAWN:
+        if publication.status != Status.WITHDRAWN or publication.withdrawn_at is None:
+            publication.withdrawn_at = timezone.now()
+        publication.withdrawn_reason = row.withdrawn_reason
+    else:
+        publication.withdrawn_reason, publication.withdrawn_at = "", None
+    if status != Status.IN_REVIEW:
+        publication.reviewer = None
+    publication.status = status
 
 
 def _set_links(

@@ -27,6 +27,7 @@ from publications.models import (
     PublicationPage,
     SlugRedirect,
 )
+from publications.workflow import services as workflow
 
 BATCH_ROWS = 200
 
@@ -124,6 +125,9 @@ def publications_create(*, rows: list[ImportRow], batch: uuid.UUID, notify: bool
             publication.series = resolve.series(row.series)
         publications.append(publication)
     Publication.objects.bulk_create(publications)
+    # As the row path records them: created in the model's default state, then the row's.
+    new_status = Publication._meta.get_field("status").get_default()
+    workflow.publications_record_import(publications=publications, from_status=new_status)
     SlugRedirect.objects.filter(old_slug__in=[row.slug for row in rows]).delete()
     PublicationAuthor.objects.bulk_create(
         PublicationAuthor(publication=publication, author=author, position=position)

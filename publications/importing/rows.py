@@ -11,21 +11,24 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils import timezone
 
 from publications.file_types import LANGUAGE_TAG
-from publications.models import FileRole, PublicationType
+from publications.models import FileRole, PublicationType, Status
 
 REQUIRED_FIELDS = ("slug", "title", "abstract", "published", "type", "authors", "topics")
-OPTIONAL_FIELDS = ("status", "pdf", "files", "text", "series", "body")
+OPTIONAL_FIELDS = ("status", "withdrawn_reason", "pdf", "files", "text", "series", "body")
 FILE_FIELDS = {"path": None, "role": 32, "title": 300, "language": 16}
 SERIES_MAX = 200
 AUTHOR_FIELDS = {"name": 200, "role": 200, "affiliation": 200, "bio": None}
 TOPIC_FIELDS = {"name": 120, "description": None, "parent": 120}
-ROW_STATUSES = ("draft", "published")
+ROW_STATUSES = tuple(Status.values)
 SLUG_MAX = 200
 TITLE_MAX = 500
-# date.fromisoformat also takes 20241209 and 2024-W50-1; the format promises YYYY-MM-DD only.
+# date.fromisoformat also takes 20241209 and 2024-W50-1; the format promises YYYY-MM-DD only,
+# or a date-time with its offset (YYYY-MM-DDTHH:MM[:SS]±HH:MM, or Z), which is a release time.
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 
 
 class RowError(Exception):
@@ -56,11 +59,15 @@ class ImportRow:
     slug: str
     title: str
     abstract: str
-    published: datetime.date
+    published: datetime.date  # the date shown; a date-time's own date in the site's zone
     type: str
     authors: tuple[NamedSpec, ...]
     topics: tuple[NamedSpec, ...]
-    draft: bool = False
+    # None: the row names no state (a new publication is published, an existing one keeps its).
+    status: str | None = None
+    withdrawn_reason: str = ""
+    # A date-time given as `published`: the release time. None: the start of `published`.
+    release_at: datetime.datetime | None = None
     pdf: str | None = None
     # None: the row says nothing of files (the current ones stay); else the files it lists.
     files: tuple[FileSpec, ...] | None = None
@@ -82,6 +89,13 @@ def parse_row(*, text: str, line: int) -> ImportRow:
         raise RowError(
             "give either files or text, not both (text is for publications without a file)"
         )
+    status = _status(data.get("status"))
+    reason = _string(data.get("withdrawn_reason") or "", "withdrawn_reason")
+    if status == Status.WITHDRAWN and not reason:
+        raise RowError("withdrawn_reason: required when status is 'withdrawn'")
+    if reason and status != Status.WITHDRAWN:
+        raise RowError("withdrawn_reason: only for status 'withdrawn'")
+    published, release_at = _published(data["published"])
     series = data.get("series")
     if series is not None:
         series = _string(series, "series", max_length=SERIES_MAX, required=True)
@@ -90,11 +104,13 @@ def parse_row(*, text: str, line: int) -> ImportRow:
         slug=_slug(data["slug"]),
         title=_string(data["title"], "title", max_length=TITLE_MAX, required=True),
         abstract=_string(data["abstract"], "abstract"),
-        published=_date(data["published"]),
+        published=published,
         type=_type(data["type"]),
         authors=_named_list(data["authors"], "authors", AUTHOR_FIELDS),
         topics=_named_list(data["topics"], "topics", TOPIC_FIELDS),
-        draft=_is_draft(data.get("status")),
+        status=status,
+        withdrawn_reason=reason,
+        release_at=release_at,
         pdf=pdf,
         files=files,
         text=full_text,
@@ -203,14 +219,21 @@ def _slug(value: Any) -> str:
     return slug
 
 
-def _date(value: Any) -> datetime.date:
+def _published(value: Any) -> tuple[datetime.date, datetime.datetime | None]:
+    """The date shown, and the release time when a date-time with an offset was given."""
     text = _string(value, "published", required=True)
     try:
-        if not DATE_PATTERN.fullmatch(text):
+        if DATE_PATTERN.fullmatch(text):
+            return datetime.date.fromisoformat(text), None
+        if not DATE_TIME_PATTERN.fullmatch(text):
             raise ValueError(text)
-        return datetime.date.fromisoformat(text)
+        moment = datetime.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise RowError(f"published: {text!r} is not a date (YYYY-MM-DD)") from exc
+        raise RowError(
+            f"published: {text!r} is not a date (YYYY-MM-DD) or a date-time with an offset "
+            "(2027-01-15T09:00:00-05:00)"
+        ) from exc
+    return timezone.localdate(moment, timezone.get_default_timezone()), moment
 
 
 def _type(value: Any) -> str:
@@ -221,12 +244,12 @@ def _type(value: Any) -> str:
     return key
 
 
-def _is_draft(value: Any) -> bool:
+def _status(value: Any) -> str | None:
     if value is None:
-        return False
+        return None
     if value not in ROW_STATUSES:
-        raise RowError(f"status: must be 'draft' or 'published', not {value!r}")
-    return value == "draft"
+        raise RowError(f"status: must be one of {', '.join(ROW_STATUSES)}, not {value!r}")
+    return value
 
 
 def _named_list(value: Any, name: str, fields: Mapping[str, int | None]) -> tuple[NamedSpec, ...]:

@@ -23,9 +23,7 @@ from publications.models import (
     PublicationFile,
     Series,
     SlugRedirect,
-    Status,
     Topic,
-    site_today,
 )
 from publications.richtext import sanitise
 from publications.services.files import (
@@ -46,8 +44,16 @@ __all__ = [
     "total_index_invalidate",
 ]
 
-# Written by every save: the status, visibility and first-public stamp the release rules set.
-RELEASE_FIELDS = ("status", "visible_from", "first_published_at", "publish_batch", "updated_at")
+# Written by every save: the status, release, visibility and first-public stamp the release
+# rules set.
+RELEASE_FIELDS = (
+    "status",
+    "release_at",
+    "visible_from",
+    "first_published_at",
+    "publish_batch",
+    "updated_at",
+)
 
 
 def publication_record_slug_change(*, publication: Publication, old_slug: str) -> None:
@@ -94,7 +100,8 @@ def publication_save(
     update_fields: Collection[str] | None = None,
 ) -> Publication:
     """Save an edited publication (the admin's save and the importer's): the body sanitised,
-    status and visibility from its date, first-public stamp (in `batch`), old slug, then what
+    visibility from status and release time (publications.workflow moves the status),
+    first-public stamp (in `batch`), old slug, then what
     follows a change. Its files are written by publication_file_save and publication_file_delete.
     `update_fields`: save only these (and what the release rules set)."""
     # Every write of a body passes here (the admin's and the importer's), sanitised once more
@@ -120,51 +127,10 @@ def publication_save(
     return publication
 
 
-def publications_publish(*, publications: QuerySet[Publication]) -> int:
-    """Publish now, or schedule for their date when it lies ahead; return how many changed."""
-    today = site_today()
-    batch = uuid.uuid4()  # Published together, announced together.
-    changed: list[int] = []
-    released = False
-    with transaction.atomic():
-        for publication in (
-            _by_pk(publications).select_for_update().exclude(status=Status.PUBLISHED)
-        ):
-            is_future = publication.publication_date > today
-            if is_future and publication.status == Status.SCHEDULED:
-                continue
-            publication.status = Status.PUBLISHED  # public: the date picks scheduled or not
-            publication.refresh_release()
-            publication.mark_public(batch)
-            publication.save(update_fields=list(RELEASE_FIELDS))
-            changed.append(publication.pk)
-            released |= not is_future
-        catalogue_changed(ids=changed, visibility_changed=True, released=released)
-    return len(changed)
-
-
-def publications_unpublish(*, publications: QuerySet[Publication]) -> int:
-    """Return publications to draft; their pages disappear from the public site at once."""
-    with transaction.atomic():
-        ids = list(_by_pk(publications).exclude(status=Status.DRAFT).values_list("pk", flat=True))
-        changed = Publication.objects.filter(pk__in=ids).update(
-            status=Status.DRAFT,
-            visible_from=None,
-            updated_at=timezone.now(),
-        )
-        catalogue_changed(ids=ids, visibility_changed=True)
-    return changed
-
-
 def _by_pk(publications: QuerySet[Publication]) -> QuerySet[Publication]:
     # The admin hands actions its changelist queryset, which may carry DISTINCT (a search over
     # author names) or outer joins; PostgreSQL refuses FOR UPDATE on either, so select by key.
     return Publication.objects.filter(pk__in=publications.values("pk"))
-
-
-def publications_publish_due() -> int:
-    """Flip scheduled publications whose date has come to published."""
-    return publications_publish(publications=Publication.objects.due())
 
 
 def catalogue_entry_save(*, entry: Author | Topic | Series, old_name: str) -> None:

@@ -15,8 +15,8 @@ def test_the_rows_are_importable_abstract_only_reports_and_the_same_every_run():
     assert rows == imports.synthetic_rows(3, Vocabulary(500))
     parsed = [parse_row(text=json.dumps(row), line=n) for n, row in enumerate(rows, 1)]
     assert [row.slug for row in parsed] == ["row-1", "row-2", "row-3"]
-    assert {(row.type, row.draft, row.authors, row.topics) for row in parsed} == {
-        ("report", False, (), ())
+    assert {(row.type, row.status, row.authors, row.topics) for row in parsed} == {
+        ("report", "published", (), ())
     }
     for row in rows:
         assert 6 <= len(row["title"].split()) <= 12

@@ -22,8 +22,8 @@ def test_every_document_becomes_an_importable_row_and_an_empty_title_the_documen
         ("cranfield-1", "wing in a slipstream .", "an experimental study ."),
         ("cranfield-471", "471", ""),
     ]
-    assert {(row.type, row.draft, row.authors, row.topics) for row in parsed} == {
-        ("report", False, (), ())
+    assert {(row.type, row.status, row.authors, row.topics) for row in parsed} == {
+        ("report", "published", (), ())
     }
 
 

@@ -93,3 +93,13 @@ class Screenshots:
     def _next(self, name: str) -> Path:
         self.count += 1
         return self.folder / f"{self.count:02d}-{name}.png"
+
+
+def publish_with_the_workflow_buttons(page) -> None:
+    """On a publication's change form, as a superuser: submit, approve and publish it with the
+    workflow panel's buttons (the status is no form field), each answered by a success message."""
+    from playwright.sync_api import expect
+
+    for action in ("submit", "approve", "publish"):
+        page.click(f"button[data-action={action}]")
+        expect(page.locator(".messagelist .success").last).to_contain_text("is now")

@@ -54,6 +54,22 @@ def smtp():
 @pytest.fixture(scope="package")
 def site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
     """runserver, a Celery worker (extraction and email queues) and beat, started once."""
+    site = _site_start(smtp, tmp_path_factory)
+    yield site
+    site_stop(site)
+
+
+@pytest.fixture(scope="module")
+def fresh_site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
+    """A site of the module's own, for a journey that writes in the admin: the flush after
+    each transactional test makes content types anew under new ids, and a runserver that has
+    cached the old ones cannot save the admin's log entries (an IntegrityError on the add)."""
+    site = _site_start(smtp, tmp_path_factory)
+    yield site
+    site_stop(site)
+
+
+def _site_start(smtp, tmp_path_factory) -> Site:
     var_dir = tmp_path_factory.mktemp("e2e-var")
     env = suite.worker_environment(media_root=var_dir / "media")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser's concern, not the site's
@@ -68,9 +84,7 @@ def site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
         EXTRACTION_TIME_LIMIT_BASE="30",
         EXTRACTION_PENDING_GRACE="60",
     )
-    site = site_start(env=env, var_dir=var_dir)
-    yield site
-    site_stop(site)
+    return site_start(env=env, var_dir=var_dir)
 
 
 @pytest.fixture(autouse=True)

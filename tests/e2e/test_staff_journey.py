@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from publications.models import ExtractionStatus, Publication, Status
+from tests.e2e.browser import publish_with_the_workflow_buttons
 from tests.factories import AuthorFactory, TopicFactory
 from tests.helpers import wait_for_http
 from tests.pdfs import make_pdf
@@ -93,7 +94,7 @@ def test_staff_log_in_add_a_publication_watch_extraction_and_publish(page, site,
     public_url = f"{site.url}/publications/{publication.slug}/"
     assert wait_for_http(public_url)[0] == 404  # to readers, with no staff session
 
-    page.select_option("#id_status", "published")
+    publish_with_the_workflow_buttons(page)
     page.click("input[name=_save]")
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     row = page.locator("#result_list tbody tr", has_text="Desalination and the Thirsty City")

@@ -57,7 +57,7 @@ def test_subscriber_signs_up_confirms_gets_an_update_and_leaves(
     drafts = {
         topic.name: PublicationFactory(
             title=title,
-            status=Status.DRAFT,
+            status=Status.APPROVED,  # reviewed: the bulk action publishes it
             publication_date=today - datetime.timedelta(days=1),
             authors=[AuthorFactory(name=author)],
             topics=[topic],

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from publications.models import ExtractionStatus, FileRole, Publication
+from tests.e2e.browser import publish_with_the_workflow_buttons
 from tests.pdfs import make_pdf
 
 pytestmark = [
@@ -19,6 +20,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(180),
 ]
+
+
+@pytest.fixture(scope="module")
+def site(fresh_site):
+    """A runserver of this module's own (see fresh_site): it writes in the admin."""
+    return fresh_site
+
 
 PASSWORD = "correct horse battery staple 42"
 TITLE = "Groundwater in a Warming Delta"
@@ -61,7 +69,6 @@ def test_staff_write_a_body_attach_files_and_readers_land_at_the_heading_and_pag
     page.locator("#id_title").press_sequentially(TITLE)
     page.select_option("#id_type", "commentary")
     page.fill("#id_publication_date", datetime.date.today().isoformat())
-    page.select_option("#id_status", "published")
     type_the_body(page)
     page.set_input_files(
         "#id_files-0-file",
@@ -79,6 +86,8 @@ def test_staff_write_a_body_attach_files_and_readers_land_at_the_heading_and_pag
     expect(page.locator(".messagelist .success")).to_be_visible()
 
     publication = Publication.objects.get(title=TITLE)
+    page.goto(f"/admin/publications/publication/{publication.pk}/change/")
+    publish_with_the_workflow_buttons(page)
     assert '<h2 id="pumping-and-subsidence">Pumping and subsidence</h2>' in publication.body
     assert "<ul><li><p>Rice paddies</p></li><li><p>Shrimp ponds</p></li></ul>" in publication.body
     assert 'href="https://www.example.org/delta-wells"' in publication.body

@@ -14,11 +14,11 @@ from newsletter.models import (
     SubscriberStatus,
 )
 from newsletter.services import campaigns
-from publications import services as publishing
 from publications.models import Publication, Status
 from tests.factories import PublicationFactory, TopicFactory
 from tests.newsletter.conftest import SITE_URL
 from tests.servers import wait_until
+from tests.workflow import publish as workflow_publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 
@@ -29,7 +29,7 @@ def path_of(url: str) -> str:
 
 
 def publish(publication) -> None:
-    publishing.publications_publish(publications=Publication.objects.filter(pk=publication.pk))
+    workflow_publish(Publication.objects.filter(pk=publication.pk))
 
 
 def delivery_counts(campaign) -> dict[str, int]:

@@ -362,7 +362,7 @@ def _bad_rows(folder: Path) -> dict[str, tuple[dict | str, str]]:
         "empty-title": (bad_row(title="  "), "title: must not be empty"),
         "authors-not-list": (bad_row(authors="Jane Doe"), "authors: must be a list"),
         "author-twice": (bad_row(authors=["Jo Ko", "JO KO"]), "authors: 'JO KO' is listed twice"),
-        "bad-status": (bad_row(status="scheduled"), "status: must be 'draft' or 'published'"),
+        "bad-status": (bad_row(status="live"), "status: must be one of draft, in-review"),
         "pdf-and-text": (bad_row(pdf="a.pdf", text="t"), "either files or text"),
         "not-a-pdf": (bad_row(pdf="note.txt"), "This is not a PDF file"),
         "oversize": (bad_row(pdf="big.pdf"), "the limit is"),
@@ -501,7 +501,7 @@ def test_each_run_has_its_own_batch(folder):
 def test_a_draft_the_import_publishes_is_stamped_and_not_announced_without_notify(folder):
     draft = PublicationFactory(slug="a-report", status=Status.DRAFT, announce=True)
 
-    assert run_import(write_jsonl(folder / "rows.jsonl", [row()])).code == 0
+    assert run_import(write_jsonl(folder / "rows.jsonl", [row(status="published")])).code == 0
 
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED

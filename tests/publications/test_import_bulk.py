@@ -27,6 +27,9 @@ ROWS = [
     row("ahead", published="2999-01-01", series="Outlook"),
     row("texted", text="The full text.", series="Outlook", topics=[], authors=[]),
     row("bodied", body="<h1>Hello</h1><script>x()</script><p>World</p>"),
+    row("timed", published="2999-01-15T09:00:00-05:00"),
+    row("withdrawn", status="withdrawn", withdrawn_reason="Superseded by a later edition."),
+    row("in-review", status="in-review"),
 ]
 
 
@@ -61,10 +64,15 @@ def _state(slug: str) -> dict:
                 "status",
                 "publication_date",
                 "visible_from",
+                "release_at",
+                "withdrawn_reason",
                 "announce",
                 "publish_batch",
             )
         },
+        "history": list(
+            publication.transitions.values_list("action", "from_status", "to_status", "actor_label")
+        ),
         "first_published": publication.first_published_at is not None,
         "series": publication.series and publication.series.name,
         "byline": [author.name for author in publication.ordered_authors],
@@ -90,6 +98,7 @@ def test_batched_rows_give_the_catalogue_the_row_path_gives(tmp_path):
     assert batched["bodied"]["fields"]["body"] == '<h2 id="hello">Hello</h2><p>World</p>'
     assert batched["plain"]["indexed"]
     assert not batched["drafted"]["indexed"]
+    assert batched["withdrawn"]["history"] == [("import", "draft", "withdrawn", "import")]
 
 
 def test_a_batch_takes_a_few_statements_whatever_its_rows(tmp_path):

@@ -15,6 +15,8 @@ from search.index.writes import index_publications
 from search.models import SearchQuery
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.publications.pages import make_catalogue
+from tests.workflow import publish as workflow_publish
+from tests.workflow import withdraw as workflow_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +87,7 @@ def test_publishing_shows_at_once_on_cached_pages(client, on_commit, url):
     assert "Secret draft" not in html(client, url)
 
     with on_commit():
-        services.publications_publish(
-            publications=Publication.objects.filter(pk=catalogue.draft.pk)
-        )
+        workflow_publish(Publication.objects.filter(pk=catalogue.draft.pk))
 
     assert "Secret draft" in html(client, url)
 
@@ -106,17 +106,15 @@ def test_editing_shows_at_once_on_the_cached_publication_page_and_lists(client, 
     assert "Visible report" not in html(client, "/")
 
 
-def test_unpublishing_takes_the_cached_page_down_at_once(client, on_commit):
+def test_withdrawing_takes_the_cached_page_down_at_once(client, on_commit):
     catalogue = indexed_catalogue()
     detail = f"/publications/{catalogue.public.slug}/"
     html(client, detail)
 
     with on_commit():
-        services.publications_unpublish(
-            publications=Publication.objects.filter(pk=catalogue.public.pk)
-        )
+        workflow_withdraw(Publication.objects.filter(pk=catalogue.public.pk))
 
-    assert client.get(detail).status_code == 404
+    assert client.get(detail).status_code == 410
     assert "Visible report" not in html(client, "/publications/")
 
 
@@ -193,7 +191,5 @@ def test_pages_render_while_the_cache_is_down(client, monkeypatch, on_commit):
 
     assert "Visible report" in html(client, "/publications/")
     with on_commit():  # the write goes through; kept pages expire on their own
-        services.publications_unpublish(
-            publications=Publication.objects.filter(pk=catalogue.public.pk)
-        )
+        workflow_withdraw(Publication.objects.filter(pk=catalogue.public.pk))
     assert "Visible report" not in html(client, "/publications/")

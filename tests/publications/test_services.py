@@ -5,7 +5,10 @@ from django.utils import timezone
 
 from publications import services
 from publications.models import Publication, PublicationAuthor, SlugRedirect, Status
+from publications.workflow import services as workflow_services
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
+from tests.workflow import publish as workflow_publish
+from tests.workflow import withdraw as workflow_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -141,27 +144,28 @@ def test_save_refreshes_the_total_index_on_commit(django_capture_on_commit_callb
     assert services.total_index_count() == 1
 
 
-def test_publish_publishes_past_items_and_schedules_future_ones_in_one_batch():
+def test_publish_publishes_now_and_a_date_ahead_becomes_today():
     past = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() - DAY)
     future = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() + DAY)
     already = PublicationFactory(status=Status.PUBLISHED)
 
-    changed = services.publications_publish(publications=Publication.objects.all())
+    changed = workflow_publish(Publication.objects.all())
 
     past.refresh_from_db()
     future.refresh_from_db()
     already.refresh_from_db()
     assert changed == 2
-    assert (past.status, future.status) == (Status.PUBLISHED, Status.SCHEDULED)
+    assert (past.status, future.status) == (Status.PUBLISHED, Status.PUBLISHED)
+    assert (past.publication_date, future.publication_date) == (TODAY() - DAY, TODAY())
     assert past.first_published_at is not None
-    assert future.first_published_at is None
+    assert future.is_public
     assert already.first_published_at is None
 
 
 def test_publish_gives_one_action_one_batch():
     first, second = PublicationFactory(status=Status.DRAFT), PublicationFactory(status=Status.DRAFT)
 
-    services.publications_publish(publications=Publication.objects.all())
+    workflow_publish(Publication.objects.all())
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -172,7 +176,7 @@ def test_publish_gives_one_action_one_batch():
 def test_publish_leaves_scheduled_future_items_alone():
     PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
 
-    assert services.publications_publish(publications=Publication.objects.all()) == 0
+    assert workflow_publish(Publication.objects.all()) == 0
 
 
 def test_publish_accepts_a_distinct_queryset_with_joins():
@@ -185,18 +189,18 @@ def test_publish_accepts_a_distinct_queryset_with_joins():
         .distinct()
     )
 
-    assert services.publications_publish(publications=queryset) == 2
+    assert workflow_publish(queryset) == 2
 
 
 def test_unpublish_returns_items_to_draft_and_keeps_their_first_publication():
     publication = PublicationFactory(status=Status.DRAFT)
-    services.publications_publish(publications=Publication.objects.all())
+    workflow_publish(Publication.objects.all())
     publication.refresh_from_db()
     stamp = publication.first_published_at
     PublicationFactory(status=Status.DRAFT)
 
-    changed = services.publications_unpublish(publications=Publication.objects.all())
-    services.publications_publish(publications=Publication.objects.filter(pk=publication.pk))
+    changed = workflow_withdraw(Publication.objects.all())
+    workflow_publish(Publication.objects.filter(pk=publication.pk))
 
     publication.refresh_from_db()
     assert changed == 1
@@ -208,7 +212,7 @@ def test_publish_due_flips_only_scheduled_items_whose_date_has_come():
     later = PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
     draft = PublicationFactory(status=Status.DRAFT, publication_date=TODAY())
 
-    assert services.publications_publish_due() == 1
+    assert workflow_services.publications_release_due() == 1
 
     statuses = dict(Publication.objects.values_list("pk", "status"))
     assert statuses == {
@@ -243,9 +247,9 @@ def test_publish_and_unpublish_invalidate_the_count_on_commit(django_capture_on_
     assert services.total_index_count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publications_publish(publications=Publication.objects.all())
+        workflow_publish(Publication.objects.all())
     assert services.total_index_count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publications_unpublish(publications=Publication.objects.filter(pk=publication.pk))
+        workflow_withdraw(Publication.objects.filter(pk=publication.pk))
     assert services.total_index_count() == 0

@@ -51,6 +51,7 @@ class State:
     status: str
     date: datetime.date
     visible_at: frozenset[str]  # the clocks at which the public sees it
+    at: tuple[int, ...] = ()  # a release time on its date (hour, minute), else its start
 
 
 ALWAYS = frozenset(CLOCKS)
@@ -67,6 +68,11 @@ TABLE = [
     State("Scheduled for today", Status.SCHEDULED, TODAY, ALWAYS),
     State("Scheduled for tomorrow", Status.SCHEDULED, TODAY + DAY, frozenset({"midnight"})),
     State("Scheduled next month", Status.SCHEDULED, TODAY + 30 * DAY, NEVER),
+    State("Scheduled at 12:01 today", Status.SCHEDULED, TODAY, ALWAYS - {"noon"}, (12, 1)),
+    State("Published at 11:59 today", Status.PUBLISHED, TODAY, ALWAYS, (11, 59)),
+    State("In review", Status.IN_REVIEW, TODAY - DAY, NEVER),
+    State("Approved, dated long ago", Status.APPROVED, TODAY - 400 * DAY, NEVER),
+    State("Withdrawn", Status.WITHDRAWN, TODAY - 10 * DAY, NEVER),
 ]
 
 
@@ -88,6 +94,7 @@ def catalogue(db, settings) -> Catalogue:
             title=state.title,
             status=state.status,
             publication_date=state.date,
+            release_at=site_time(state.date, *state.at),
             authors=[author],
             topics=[topic],
             series=series,
@@ -232,14 +239,19 @@ def test_the_services_write_visible_from_as_the_table_assumes(catalogue):
     """Saved through the admin's save service, each state gets the start of its date in the
     site's zone (a public one dated ahead becomes scheduled), a draft none."""
     for state in TABLE:
-        publication = PublicationFactory(status=Status.DRAFT, publication_date=state.date)
+        publication = PublicationFactory(
+            status=Status.DRAFT, publication_date=state.date, release_at=None
+        )
         publication.status = state.status
+        publication.withdrawn_reason = "A reason." if state.status == Status.WITHDRAWN else ""
+        if state.at:
+            publication.release_at = site_time(state.date, *state.at)
         services.publication_save(publication=publication)
         publication.refresh_from_db()
-        if state.status == Status.DRAFT:
+        if state.status not in (Status.PUBLISHED, Status.SCHEDULED):
             assert publication.visible_from is None
         else:
-            assert publication.visible_from == site_time(state.date)
+            assert publication.visible_from == site_time(state.date, *state.at)
             assert publication.visible_from.utcoffset() is not None
 
 

@@ -15,9 +15,9 @@ from newsletter.models import ConsentRecord, Subscriber, SubscriberStatus
 from newsletter.services import campaigns, sending
 from newsletter.services import subscribers as subscriber_services
 from newsletter.tokens import confirm_token_make
-from publications import services as publishing
 from publications.models import Publication, Status
 from tests.factories import PublicationFactory, TopicFactory
+from tests.workflow import publish as workflow_publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.timeout(120)]
 
@@ -266,7 +266,7 @@ def test_a_title_with_a_line_break_stays_inside_the_subject(smtp, brk):
     )
     title = f"Tariffs{brk}Bcc: evil@example.org{brk}X-Injected: yes{brk}{brk}Body"
     publication = PublicationFactory(title=title, status=Status.DRAFT)
-    publishing.publications_publish(publications=Publication.objects.filter(pk=publication.pk))
+    workflow_publish(Publication.objects.filter(pk=publication.pk))
     (campaign_id,) = campaigns.campaigns_announce_new()
 
     sending.campaign_send(campaign_id=campaign_id)

@@ -19,11 +19,12 @@ from publications.models import (
     PublicationFile,
     Status,
 )
-from publications.services import publication_file_save, publications_publish
+from publications.services import publication_file_save
 from tests.factories import PublicationFactory, TopicFactory
 from tests.newsletter.smtp import SMTPServer
 from tests.pdfs import make_pdf
 from tests.servers import CeleryWorker, wait_until
+from tests.workflow import publish as workflow_publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -89,7 +90,7 @@ def test_workers_on_separate_queues_and_disks_divide_the_work(
         publication_file_save(file=PublicationFile(publication=publication), upload=upload)
 
     signup = client.post("/newsletter/", {"email": "new@example.org", "topics": [trade.pk]})
-    publications_publish(publications=Publication.objects.filter(pk__in=[p.pk for p in drafts]))
+    workflow_publish(Publication.objects.filter(pk__in=[p.pk for p in drafts]))
 
     def extracted() -> set[str]:
         statuses = set(Extraction.objects.values_list("status", flat=True))

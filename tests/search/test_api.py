@@ -1,6 +1,8 @@
+import datetime
+
 import pytest
 
-from publications.models import FileRole, PublicationPage, PublicationType
+from publications.models import FileRole, Publication, PublicationPage, PublicationType
 from search.index.writes import index_publication
 from tests.factories import (
     AuthorFactory,
@@ -19,6 +21,7 @@ RESULT_KEYS = {
     "title",
     "url",
     "published",
+    "released_at",
     "type",
     "type_label",
     "authors",
@@ -49,6 +52,8 @@ def test_api_answers_in_the_shape_design_md_documents(client):
     assert both["title"] == "Both by both"
     assert both["url"] == f"/publications/{shelf.both.slug}/"
     assert both["published"] == "2024-03-01"
+    assert both["released_at"] == "2024-03-01T00:00:00+00:00"  # the start of its date, UTC
+
     assert (both["type"], both["type_label"]) == ("report", "Report")
     assert both["authors"] == [
         {"name": "Ana Ruiz", "slug": "ana-ruiz"},
@@ -76,6 +81,21 @@ def test_api_answers_in_the_shape_design_md_documents(client):
     assert set(data["facets"]["authors"][0]) == {"slug", "name", "count"}
     assert set(data["facets"]["types"][0]) == {"key", "label", "count"}
     assert set(data["facets"]["years"][0]) == {"year", "count"}
+
+
+def test_api_gives_the_release_time_to_the_minute_with_the_sites_offset(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    shelf = make_shelf()
+    Publication.objects.filter(pk=shelf.both.pk).update(
+        release_at=datetime.datetime(2024, 3, 1, 14, 30, tzinfo=datetime.UTC),
+        visible_from=datetime.datetime(2024, 3, 1, 14, 30, tzinfo=datetime.UTC),
+    )
+    index([shelf.both])
+
+    data = api(client, "q=tariffs")
+
+    both = next(result for result in data["results"] if result["slug"] == shelf.both.slug)
+    assert (both["published"], both["released_at"]) == ("2024-03-01", "2024-03-01T09:30:00-05:00")
 
 
 def test_api_hits_land_at_the_heading_of_the_body_and_at_the_page(client):

@@ -22,8 +22,12 @@ from newsletter.models import (
 )
 from newsletter.services import campaigns
 from publications import services as publishing
-from publications.models import Publication, Status, visible_from_for
+from publications.models import Publication, Status
+from publications.workflow import services as workflow_services
 from tests.factories import PublicationFactory, TopicFactory
+from tests.workflow import approve, publisher
+from tests.workflow import publish as workflow_publish
+from tests.workflow import withdraw as workflow_withdraw
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -35,7 +39,7 @@ def draft(**fields):
 
 def publish(*publications):
     pks = [publication.pk for publication in publications]
-    return publishing.publications_publish(publications=Publication.objects.filter(pk__in=pks))
+    return workflow_publish(Publication.objects.filter(pk__in=pks))
 
 
 def announced():
@@ -65,7 +69,7 @@ def test_unpublishing_and_publishing_again_announces_nothing_new():
     publication = draft()
     publish(publication)
     campaigns.campaigns_announce_new()
-    publishing.publications_unpublish(publications=Publication.objects.filter(pk=publication.pk))
+    workflow_withdraw(Publication.objects.filter(pk=publication.pk))
 
     publish(publication)
     campaigns.campaigns_announce_new()
@@ -110,16 +114,17 @@ def test_a_publication_not_to_be_announced_is_not():
 
 def test_drafts_and_future_scheduled_items_are_not_announced_until_they_come_due():
     draft()
-    scheduled = draft(publication_date=timezone.localdate() + timedelta(days=3))
-    publish(scheduled)
+    scheduled = draft()
+    approve(Publication.objects.filter(pk=scheduled.pk))
+    workflow_services.publication_schedule(
+        publication=scheduled, actor=publisher(), release_at=timezone.now() + timedelta(days=3)
+    )
     assert campaigns.campaigns_announce_new() == []
 
-    # Its date comes: a row moved as the services move one, visible_from with the date.
-    today = timezone.localdate()
-    Publication.objects.filter(pk=scheduled.pk).update(
-        publication_date=today, visible_from=visible_from_for(Status.SCHEDULED, today)
-    )
-    publishing.publications_publish_due()
+    # Its time comes: the row as the clock finds it, then released as the beat releases it.
+    due = timezone.now() - timedelta(minutes=1)
+    Publication.objects.filter(pk=scheduled.pk).update(release_at=due, visible_from=due)
+    workflow_services.publications_release_due()
 
     (campaign,) = [Campaign.objects.get(pk=pk) for pk in campaigns.campaigns_announce_new()]
     assert items(campaign) == [scheduled.pk]

@@ -8,6 +8,7 @@ from newsletter.services import campaigns, sending
 from newsletter.services import subscribers as subscriber_services
 from tests.factories import AuthorFactory, PublicationFactory, TopicFactory
 from tests.newsletter.conftest import SITE_URL
+from tests.workflow import publish as workflow_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -99,12 +100,10 @@ def test_an_automatic_digest_is_titled_by_what_the_reader_gets(smtp_server, conf
     batch = [PublicationFactory(title="On trade", topics=[trade]), PublicationFactory()]
     from publications.models import Publication, Status
 
-    Publication.objects.filter(pk__in=[p.pk for p in batch]).update(status=Status.DRAFT)
-    from publications import services as publishing
+    drafts = Publication.objects.filter(pk__in=[p.pk for p in batch])
+    drafts.update(status=Status.DRAFT, visible_from=None)
 
-    publishing.publications_publish(
-        publications=Publication.objects.filter(pk__in=[p.pk for p in batch])
-    )
+    workflow_publish(Publication.objects.filter(pk__in=[p.pk for p in batch]))
     (campaign_id,) = campaigns.campaigns_announce_new()
 
     sending.campaign_send(campaign_id=campaign_id)

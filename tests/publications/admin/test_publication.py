@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ from publications.models import (
     SlugRedirect,
     Status,
 )
+from publications.workflow import services as workflow
 from tests.factories import AuthorFactory, PublicationFactory, SeriesFactory, TopicFactory
 from tests.pdfs import make_pdf
 from tests.publications.admin.forms import add_url, change_url, form_data, pdf_upload, with_pdf
+from tests.workflow import editor, publisher, withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +76,15 @@ def test_changelist_offers_status_type_topic_and_year_filters(admin_client):
     response = admin_client.get(reverse(CHANGELIST))
 
     titles = [spec.title for spec in response.context["cl"].filter_specs]
-    assert titles == ["status", "type", "topics", "year", "text extraction", "extraction flag"]
+    assert titles == [
+        "status",
+        "waiting for",
+        "type",
+        "topics",
+        "year",
+        "text extraction",
+        "extraction flag",
+    ]
     assert "?year=2023" in response.content.decode()
 
 
@@ -240,31 +251,25 @@ def test_the_same_author_twice_is_refused(admin_client):
     assert not Publication.objects.exists()
 
 
-def test_saving_as_published_with_a_future_date_schedules_it(admin_client):
-    response = admin_client.post(
-        add_url(),
-        form_data(status=Status.PUBLISHED, publication_date=(TODAY() + DAY).isoformat()),
-    )
+def test_a_status_posted_with_the_form_is_no_way_around_the_workflow(admin_client):
+    response = admin_client.post(add_url(), form_data(status=Status.PUBLISHED))
 
     assert response.status_code == 302
     publication = Publication.objects.get()
-    assert publication.status == Status.SCHEDULED
+    assert (publication.status, publication.visible_from) == (Status.DRAFT, None)
     assert publication.first_published_at is None
 
 
-def test_saving_as_published_stamps_the_first_publication_once(admin_client):
-    admin_client.post(add_url(), form_data(status=Status.PUBLISHED, announce=""))
-    publication = Publication.objects.get()
-    stamp = publication.first_published_at
+def test_editing_a_published_publication_keeps_its_stamp_and_release(admin_client):
+    stamp = timezone.now() - DAY
+    publication = PublicationFactory(first_published_at=stamp, publish_batch=uuid.uuid4())
+    released = publication.visible_from
 
     admin_client.post(change_url(publication), form_data(publication, title="Retitled"))
 
     publication.refresh_from_db()
-    assert stamp is not None
-    assert publication.publish_batch is not None
-    assert publication.first_published_at == stamp
-    assert publication.announce is False
-    assert publication.title == "Retitled"
+    assert (publication.title, publication.status) == ("Retitled", Status.PUBLISHED)
+    assert (publication.first_published_at, publication.visible_from) == (stamp, released)
 
 
 def test_renaming_the_slug_keeps_a_redirect(admin_client):
@@ -299,32 +304,32 @@ def run_action(client, action, publications, query=""):
     )
 
 
-def test_publish_action_publishes_schedules_and_says_how_many(admin_client):
-    past = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() - DAY)
-    future = PublicationFactory(status=Status.DRAFT, publication_date=TODAY() + DAY)
-    already = PublicationFactory(status=Status.PUBLISHED)
+def test_publish_action_publishes_approved_ones_and_refuses_the_others(admin_client):
+    approved = PublicationFactory(status=Status.APPROVED)
+    draft = PublicationFactory(status=Status.DRAFT)
 
-    response = run_action(admin_client, "publish_selected", [past, future, already])
+    response = run_action(admin_client, "publish_selected", [approved, draft])
 
-    past.refresh_from_db()
-    future.refresh_from_db()
-    assert (past.status, future.status) == (Status.PUBLISHED, Status.SCHEDULED)
-    assert past.first_published_at is not None
-    assert future.first_published_at is None
+    approved.refresh_from_db()
+    draft.refresh_from_db()
+    assert (approved.status, draft.status) == (Status.PUBLISHED, Status.DRAFT)
+    assert approved.first_published_at is not None
+    assert approved.is_public
     assert messages_of(response) == [
-        "2 publications published (scheduled instead when their date is ahead)."
+        "1 publication published. 1 left as it was: only approved ones can be."
     ]
 
 
-def test_publish_action_shares_one_batch_and_never_restamps(admin_client):
-    first, second = PublicationFactory(status=Status.DRAFT), PublicationFactory(status=Status.DRAFT)
+def test_publish_action_shares_one_batch_and_a_reinstatement_never_restamps(admin_client):
+    first = PublicationFactory(status=Status.APPROVED)
+    second = PublicationFactory(status=Status.APPROVED)
     run_action(admin_client, "publish_selected", [first, second])
     first.refresh_from_db()
     second.refresh_from_db()
     stamp = (first.first_published_at, first.publish_batch)
 
-    run_action(admin_client, "unpublish_selected", [first])
-    run_action(admin_client, "publish_selected", [first])
+    withdraw(Publication.objects.filter(pk=first.pk))
+    workflow.publication_reinstate(publication=first, actor=publisher())
 
     first.refresh_from_db()
     assert first.publish_batch == second.publish_batch
@@ -334,8 +339,8 @@ def test_publish_action_shares_one_batch_and_never_restamps(admin_client):
 def test_publish_action_works_on_a_search_over_author_names(admin_client):
     author = AuthorFactory(name="Grace Hopper")
     chosen = [
-        PublicationFactory(status=Status.DRAFT, authors=[author]),
-        PublicationFactory(status=Status.DRAFT, authors=[author, AuthorFactory(name="Grace K")]),
+        PublicationFactory(status=Status.APPROVED, authors=[author]),
+        PublicationFactory(status=Status.APPROVED, authors=[author, AuthorFactory(name="Grace K")]),
     ]
 
     response = run_action(admin_client, "publish_selected", chosen, query="?q=grace")
@@ -344,15 +349,29 @@ def test_publish_action_works_on_a_search_over_author_names(admin_client):
     assert Publication.objects.filter(status=Status.PUBLISHED).count() == 2
 
 
-def test_unpublish_action_returns_to_draft_and_says_how_many(admin_client):
+def test_unpublish_action_unschedules_and_leaves_published_ones_to_a_withdrawal(admin_client):
     public = PublicationFactory(status=Status.PUBLISHED)
-    draft = PublicationFactory(status=Status.DRAFT)
+    scheduled = PublicationFactory(status=Status.SCHEDULED, publication_date=TODAY() + DAY)
 
-    response = run_action(admin_client, "unpublish_selected", [public, draft])
+    response = run_action(admin_client, "unpublish_selected", [public, scheduled])
 
     public.refresh_from_db()
-    assert public.status == Status.DRAFT
-    assert messages_of(response) == ["1 publication returned to draft."]
+    scheduled.refresh_from_db()
+    assert (public.status, scheduled.status) == (Status.PUBLISHED, Status.APPROVED)
+    assert scheduled.visible_from is None
+    assert messages_of(response) == [
+        "1 publication returned to approved. 1 left as it was: only scheduled ones can be."
+    ]
+
+
+def test_an_editor_is_not_offered_the_publish_actions(client):
+    client.force_login(editor())
+
+    response = client.get(reverse(CHANGELIST))
+
+    actions = dict(response.context["action_form"].fields["action"].choices)
+    assert "publish_selected" not in actions
+    assert "unpublish_selected" not in actions
 
 
 # --- Public page and preview --------------------------------------------------------------------

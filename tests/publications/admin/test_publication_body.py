@@ -10,6 +10,7 @@ from publications.richtext import sanitise
 from tests.publications.admin.forms import add_url, change_url, form_data
 from tests.publications.hostile import HOSTILE_BODY, assert_nothing_hostile_reaches_readers
 from tests.publications.pages import SITE
+from tests.workflow import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def test_a_hostile_body_saved_in_the_admin_reaches_no_reader(admin_client, clien
     assert response.status_code == 302, response.context["adminform"].form.errors
     publication = Publication.objects.get(slug="quokka-habitats")
     assert publication.body == sanitise(HOSTILE_BODY)
+    publish(Publication.objects.filter(pk=publication.pk))  # the status is not a form field
     assert_nothing_hostile_reaches_readers(client, slug="quokka-habitats", title_word="quokka")
 
 

@@ -48,6 +48,8 @@ from tests.search.indexed import (
     run,
     titles,
 )
+from tests.workflow import publish as workflow_publish
+from tests.workflow import withdraw as workflow_withdraw
 
 pytestmark = pytest.mark.django_db
 
@@ -65,10 +67,10 @@ def test_publishing_indexes_a_draft_and_unpublishing_removes_it():
     assert titles("lighthouse") == []
     assert not SearchDocument.objects.filter(publication=draft).exists()
 
-    services.publications_publish(publications=Publication.objects.filter(pk=draft.pk))
+    workflow_publish(Publication.objects.filter(pk=draft.pk))
     assert titles("lighthouse") == ["Lighthouse keepers"]
 
-    services.publications_unpublish(publications=Publication.objects.filter(pk=draft.pk))
+    workflow_withdraw(Publication.objects.filter(pk=draft.pk))
     assert titles("lighthouse") == []
     assert not SearchDocument.objects.filter(publication=draft).exists()
     assert postings_of(draft.pk) == 0
@@ -292,9 +294,9 @@ def test_frequencies_and_filter_rows_match_a_fresh_recount_after_a_run_of_edits(
     second.publication_date = datetime.date(2011, 3, 4)
     services.publication_save(publication=second)
     steps.append(consistency())
-    services.publications_unpublish(publications=Publication.objects.filter(pk=third.pk))
+    workflow_withdraw(Publication.objects.filter(pk=third.pk))
     steps.append(consistency())
-    services.publications_publish(publications=Publication.objects.filter(pk=third.pk))
+    workflow_publish(Publication.objects.filter(pk=third.pk))
     steps.append(consistency())
     with django_capture_on_commit_callbacks(execute=True):
         author.name = "Brigitte Ostrander"

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from publications.models import Publication
+from publications.models import Publication, start_of_day
 from search.filters import Filters, document_condition
 from search.index import blocks, statistics
 from search.index.writes import index_publications
@@ -157,8 +157,9 @@ def test_a_document_dated_in_the_future_is_never_returned_from_the_blocks(
     word = compacted["queries"][3]
     best = run(word, page_size=3).results[0].publication
     best.publication_date = datetime.date.today() + datetime.timedelta(days=30)
+    best.release_at = start_of_day(best.publication_date)
     best.refresh_release()  # scheduled, as the services make it
-    best.save(update_fields=["publication_date", "status", "visible_from"])
+    best.save(update_fields=["publication_date", "release_at", "status", "visible_from"])
     index_publications([best.pk])  # stale until compacted: scored from the postings
     if compact_after:
         blocks.compact()

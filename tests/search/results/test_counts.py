@@ -13,6 +13,7 @@ from publications.models import (
     PublicationPage,
     PublicationType,
     Status,
+    start_of_day,
     visible_from_for,
 )
 from search.filters import Condition, Filters, document_condition
@@ -113,7 +114,7 @@ def test_a_count_and_its_facets_from_the_blocks_equal_those_of_the_matches(
     hidden = run(word, page_size=2, filters=filters).results[1].publication
     later = datetime.date.today() + datetime.timedelta(days=30)
     Publication.objects.filter(pk=hidden.pk).update(
-        publication_date=later, visible_from=visible_from_for(Status.SCHEDULED, later)
+        publication_date=later, visible_from=visible_from_for(Status.SCHEDULED, start_of_day(later))
     )
     index_publications([hidden.pk])
     assert hidden.pk not in _matches(word, filters)
