@@ -2,35 +2,13 @@
 with safe headers on every type, drafts hidden from the public, old slugs redirected."""
 
 import datetime
-import io
-import zipfile
 
 import pytest
 
 from publications.file_types import FILE_TYPES
 from publications.models import Status
 from tests.factories import PublicationFactory, PublicationFileFactory
-from tests.publications.pages import attach_pdf
-
-
-@pytest.fixture
-def stored(db):
-    """A public publication with a real PDF; returns (publication, the PDF's bytes)."""
-    publication = PublicationFactory(slug="alliance-report")
-    return publication, attach_pdf(publication)
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content)
-
-
-def zipped(*members: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for member in members:
-            archive.writestr(member, "<x/>")
-    return buffer.getvalue()
-
+from tests.uploads import body, zipped
 
 CSV = b"year,spending\n2023,12\n2024,15\n"
 

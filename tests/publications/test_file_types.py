@@ -2,27 +2,19 @@
 bytes (or, for the Office formats and ZIP, the archive's list of members) and its size."""
 
 import io
-import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from publications.file_types import FILE_TYPES, LANGUAGE_TAG, check_file, file_type_of
 from tests.pdfs import make_pdf
+from tests.uploads import zipped
 
 OFFICE = {
     ".docx": "word/document.xml",
     ".xlsx": "xl/workbook.xml",
     ".pptx": "ppt/presentation.xml",
 }
-
-
-def zipped(*members: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for member in members:
-            archive.writestr(member, "<x/>")
-    return buffer.getvalue()
 
 
 def check(data: bytes, name: str):

@@ -18,17 +18,7 @@ from publications.pdf_responses import (
 )
 from tests.factories import PublicationFactory
 from tests.publications.pages import attach_pdf
-
-
-@pytest.fixture
-def stored(db):
-    """A public publication with a real PDF; returns (publication, the PDF's bytes)."""
-    publication = PublicationFactory(slug="alliance-report")
-    return publication, attach_pdf(publication)
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content)
+from tests.uploads import body
 
 
 @pytest.mark.django_db
