@@ -52,26 +52,33 @@ def smtp():
 
 
 @pytest.fixture(scope="package")
-def site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
+def e2e_media(tmp_path_factory):
+    """One media folder for every site these tests start: their workers share the test broker,
+    so a file one site stored may be extracted by another site's worker."""
+    return tmp_path_factory.mktemp("e2e-media")
+
+
+@pytest.fixture(scope="package")
+def site(browser, django_db_setup, smtp, tmp_path_factory, e2e_media) -> Site:
     """runserver, a Celery worker (extraction and email queues) and beat, started once."""
-    site = _site_start(smtp, tmp_path_factory)
+    site = _site_start(smtp, tmp_path_factory, e2e_media)
     yield site
     site_stop(site)
 
 
 @pytest.fixture(scope="module")
-def fresh_site(browser, django_db_setup, smtp, tmp_path_factory) -> Site:
+def fresh_site(browser, django_db_setup, smtp, tmp_path_factory, e2e_media) -> Site:
     """A site of the module's own, for a journey that writes in the admin: the flush after
     each transactional test makes content types anew under new ids, and a runserver that has
     cached the old ones cannot save the admin's log entries (an IntegrityError on the add)."""
-    site = _site_start(smtp, tmp_path_factory)
+    site = _site_start(smtp, tmp_path_factory, e2e_media)
     yield site
     site_stop(site)
 
 
-def _site_start(smtp, tmp_path_factory) -> Site:
+def _site_start(smtp, tmp_path_factory, media_root) -> Site:
     var_dir = tmp_path_factory.mktemp("e2e-var")
-    env = suite.worker_environment(media_root=var_dir / "media")
+    env = suite.worker_environment(media_root=media_root)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser's concern, not the site's
     if suite.TEST_REDIS is None:  # the cache the test process clears between tests
         env["REDIS_URL"] = suite.cache_location_for_tests(os.environ["REDIS_URL"])
