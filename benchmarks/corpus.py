@@ -86,20 +86,22 @@ def load(shape: Shape, vocabulary: Vocabulary, progress=print) -> None:
 
 def _load_batch(shape, vocabulary, rng, start, count, now, first_topic, first_author) -> None:
     # Imported here: this module is also imported before Django is set up (its Vocabulary).
-    from publications.models import Status, visible_from_for
+    from publications.models import Status, start_of_day, visible_from_for
 
+    # Every column without a database default (tests/benchmarks/test_corpus.py loads a few rows).
     columns = [
         "title", "subtitle", "slug", "type", "doi", "cover_image", "abstract", "body",
-        "publication_date", "status", "created_at",
-        "updated_at", "announce", "visible_from",
+        "correction_note", "withdrawn_reason", "publication_date", "status", "created_at",
+        "updated_at", "announce", "release_at", "visible_from",
     ]  # fmt: skip
     rows = []
     for n in range(start, start + count):
         date = datetime.date(2000, 1, 1) + datetime.timedelta(days=rng.randrange(9_400))
+        release = start_of_day(date)
         rows.append((
             vocabulary.text(8).capitalize(), "", f"pub-{n}", rng.choice(TYPES), "", "",
-            vocabulary.text(120), "", date, "published", now, now,
-            False, visible_from_for(Status.PUBLISHED, date),
+            vocabulary.text(120), "", "", "", date, "published", now, now,
+            False, release, visible_from_for(Status.PUBLISHED, release),
         ))  # fmt: skip
     with connection.cursor() as cursor:
         _copy(cursor, "publications_publication", columns, rows)
