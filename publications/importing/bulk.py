@@ -47,7 +47,7 @@ class Importer:
     ) -> None:
         self.pdf_dir, self.batch, self.notify = pdf_dir, batch, notify
         self.created, self.applied, self.skipped = created, applied, skipped
-        self.pending: list[ImportRow] = []
+        self.pending: dict[str, ImportRow] = {}  # by slug, in file order
 
     def add(self, *, text: str, line: int) -> None:
         try:
@@ -55,8 +55,8 @@ class Importer:
         except RowError as exc:
             self.skipped(line, str(exc))
             return
-        if _creates_without_files(row) and row.slug not in {r.slug for r in self.pending}:
-            self.pending.append(row)
+        if _creates_without_files(row) and row.slug not in self.pending:
+            self.pending[row.slug] = row
             if len(self.pending) >= BATCH_ROWS:
                 self.flush()
             return
@@ -65,7 +65,7 @@ class Importer:
 
     def flush(self) -> None:
         """Write the gathered rows: runs of new slugs in batches, the others one by one."""
-        rows, self.pending = self.pending, []
+        rows, self.pending = list(self.pending.values()), {}
         if not rows:
             return
         existing = set(

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from publications.models import ExtractionStatus, FileRole, Publication
-from tests.e2e.browser import publish_with_the_workflow_buttons
+from tests.e2e.browser import admin_log_in, publish_with_the_workflow_buttons
 from tests.pdfs import make_pdf
 
 pytestmark = [
@@ -61,10 +61,8 @@ def test_staff_write_a_body_attach_files_and_readers_land_at_the_heading_and_pag
     page, site, screenshot
 ):
     get_user_model().objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page.goto("/admin/login/?next=/admin/publications/publication/add/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    admin_log_in(page, "editor", PASSWORD)
+    page.goto("/admin/publications/publication/add/")
 
     page.locator("#id_title").press_sequentially(TITLE)
     page.select_option("#id_type", "commentary")

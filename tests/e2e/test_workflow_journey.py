@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from publications.models import Publication, Status
 from publications.workflow.history import PublicationTransition
+from tests.e2e.browser import admin_log_in
 from tests.helpers import wait_for_http
 from tests.servers import wait_until
 from tests.workflow import editor, publisher
@@ -35,10 +36,7 @@ TITLE = "Ports, Tariffs and the Next Shock"
 
 def log_in(page, username: str) -> None:
     page.context.clear_cookies()
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    admin_log_in(page, username, PASSWORD)
     expect(page.locator("#user-tools")).to_contain_text(username)
 
 
