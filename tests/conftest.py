@@ -11,7 +11,7 @@ import pytest
 from config import embedded
 from tests.factories import PublicationFactory, PublicationFileFactory
 from tests.newsletter.smtp import SMTPServer
-from tests.servers import CeleryWorker, RedisServer
+from tests.servers import CeleryWorker, RedisServer, purge_test_broker
 
 # With REDIS_URL set, the tests use two databases of that server; each pytest-xdist worker
 # (PYTEST_XDIST_WORKER=gw0, gw1, ...) two of its own, counting down from 15 and 14.
@@ -267,6 +267,8 @@ def celery_worker(worker_env):
     yield start
     for worker in workers:
         worker.stop()
+    # What the workers left (a beat's later checks, say) must not reach the next test's workers.
+    purge_test_broker()
 
 
 @pytest.fixture

@@ -138,6 +138,15 @@ class CeleryWorker:
                 self.kill()
 
 
+def purge_test_broker() -> None:
+    """Empty the test broker's database (this test process's own): queued messages, and those a
+    stopped worker had taken and not acknowledged, which Redis would deliver again."""
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
+
+
 def wait_until(predicate, *, timeout: float = 60, interval: float = 0.2, message: str = ""):
     """Poll predicate() until it is truthy; fail with message after timeout seconds."""
     deadline = time.monotonic() + timeout

@@ -16,7 +16,7 @@ from publications.tasks import publish_due_publications
 from publications.workflow import services as workflow
 from publications.workflow.history import PublicationTransition
 from tests.factories import PublicationFactory
-from tests.servers import wait_until
+from tests.servers import purge_test_broker, wait_until
 from tests.workflow import publisher
 
 pytestmark = [
@@ -51,6 +51,7 @@ def test_beat_and_a_worker_release_it_within_a_minute_of_its_time(celery_worker)
 
 
 def test_two_workers_given_the_check_at_once_release_it_once(celery_worker):
+    purge_test_broker()  # only this test's two checks in the queue, whatever ran before
     publication, release = scheduled_in(1)
     workers = [celery_worker(name="w1"), celery_worker(name="w2")]
     time.sleep(max(0.0, (release - timezone.now()).total_seconds()) + 0.5)
