@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from search.index.vectors import document_vector, page_vector, section_vector
+from search.index.vectors import document_vector, section_vector
 
 
 class SearchDocument(models.Model):
@@ -95,17 +95,17 @@ class SearchFilterRow(models.Model):
 
 
 class SearchPage(models.Model):
-    """One page of a publication's PDF, for page-level hits and snippets."""
+    """One page of a publication's PDF as search reads it: its words and their positions, for
+    postings, phrase checks and page-level hits. The text itself is the catalogue's alone
+    (publications.PublicationPage, where snippets read it): the index does not keep a copy."""
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="pages")
     # The publication file the page is of (null: an import's plain text). No foreign key: the
     # pages are rewritten from the catalogue's on every index write.
     file_id = models.IntegerField(null=True)
     number = models.PositiveIntegerField()
-    text = models.TextField(blank=True)
-    vector = models.GeneratedField(
-        expression=page_vector(), output_field=SearchVectorField(), db_persist=True
-    )
+    # Written from the catalogue's text by search.index.documents.PAGES_SQL (vectors.page_vector).
+    vector = SearchVectorField()
 
     class Meta:
         # Pages are only ever read by their document (postings, phrase checks, snippets), through

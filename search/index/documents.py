@@ -1,11 +1,12 @@
 """The SQL that writes a publication's search document from the catalogue: the document (title,
 names, topics, abstract and the copies filters read), its narrow filter row, and its pages (the
-full text, page by page).
+full text's words, page by page).
 """
 
 from __future__ import annotations
 
 from publications.models import released_sql
+from search.index.vectors import page_vector_sql
 
 # A publication's search document, built from the catalogue in SQL: title and subtitle, names in
 # byline order, topics by name, the abstract, and the copies that filters and facets read; the
@@ -105,9 +106,11 @@ BODIES_SQL = """
 
 DELETE_PAGES_SQL = "DELETE FROM search_searchpage WHERE document_id = ANY(%(ids)s)"
 
-PAGES_SQL = """
-    INSERT INTO search_searchpage (document_id, file_id, number, text)
-    SELECT pg.publication_id, pg.file_id, pg.number, left(pg.text, %(max_page)s)
+# The pages' vectors from the catalogue's text, which the index does not copy.
+PAGES_SQL = f"""
+    INSERT INTO search_searchpage (document_id, file_id, number, vector)
+    SELECT pg.publication_id, pg.file_id, pg.number,
+           {page_vector_sql("left(pg.text, %(max_page)s)")}
       FROM publications_publicationpage pg
       JOIN search_searchdocument d ON d.publication_id = pg.publication_id
      WHERE pg.publication_id = ANY(%(ids)s)

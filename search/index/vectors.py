@@ -28,8 +28,10 @@ def section_vector() -> SearchVector:
     return SearchVector("text", weight="C", config=CONFIG)
 
 
-def page_vector() -> SearchVector:
-    """The files' text, page by page. BM25F reads it as field D (search.ranking.scoring) by its
-    table, never by this letter: the column was generated as C before the body existed, and
-    regenerating it would tokenise every page again for a label nothing reads."""
-    return SearchVector("text", weight="C", config=CONFIG)
+def page_vector_sql(text: str) -> str:
+    """SQL for a page's vector from the SQL expression `text` (the catalogue's page text, cut to
+    MAX_PAGE_CHARACTERS by the caller). BM25F reads it as field D (search.ranking.scoring) by its
+    table, never by this letter C: the vectors were generated as C before the body existed, and
+    snippets rank a page's and a section's (C) matches against each other with ts_rank_cd, which
+    weighs the letters, so every page keeps C."""
+    return f"setweight(to_tsvector('{CONFIG}'::regconfig, coalesce({text}, '')), 'C')"

@@ -46,7 +46,8 @@ class Hit:
 
 # In one statement: each document's matching pages and body sections ranked together (a body
 # section first on a tie: the web text is what a reader can land in), the best five kept, and
-# the headline built from the best one's text (or, with none matching, the abstract).
+# the headline built from the best one's text (or, with none matching, the abstract). A page's
+# text is the catalogue's: the index keeps only its words.
 HIGHLIGHTS_SQL = f"""
     WITH parts AS (
         SELECT p.document_id, p.file_id, p.number, NULL::text AS anchor,
@@ -82,8 +83,8 @@ HIGHLIGHTS_SQL = f"""
       LEFT JOIN search_searchsection s
         ON best.anchor IS NOT NULL AND s.document_id = d.publication_id
        AND s.number = best.number
-      LEFT JOIN search_searchpage p
-        ON best.anchor IS NULL AND p.document_id = d.publication_id AND p.number = best.number
+      LEFT JOIN publications_publicationpage p
+        ON best.anchor IS NULL AND p.publication_id = d.publication_id AND p.number = best.number
        AND p.file_id IS NOT DISTINCT FROM best.file_id
      WHERE d.publication_id = ANY(%(ids)s)
 """

@@ -366,6 +366,27 @@ def test_a_long_report_is_indexed_whole_page_by_page_and_its_text_stored_once():
     assert not hasattr(SearchDocument.objects.get(publication=publication), "body")
 
 
+def test_the_index_keeps_a_page_s_words_and_reads_its_text_from_the_catalogue():
+    publication = indexed(title="Tide tables", pages=["Opening remarks.", "The harbour pilots."])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT sp.number,
+                      sp.vector = setweight(to_tsvector('english_unaccent', pg.text), 'C')
+                 FROM search_searchpage sp
+                 JOIN publications_publicationpage pg
+                   ON pg.publication_id = sp.document_id AND pg.number = sp.number
+                WHERE sp.document_id = %s ORDER BY sp.number""",
+            [publication.pk],
+        )
+        assert cursor.fetchall() == [(1, True), (2, True)]
+    assert not any(field.name == "text" for field in SearchPage._meta.get_fields())
+
+    outcome = run("pilots")
+
+    assert outcome.results[0].pages == [2]
+    assert "<mark>pilots</mark>" in outcome.results[0].snippet
+
+
 def test_a_minus_word_excludes_a_document_holding_it_on_its_last_page():
     _huge()
     indexed(title="Harbour notes")
