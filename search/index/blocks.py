@@ -17,13 +17,15 @@ terms' blocks with today's averages, `Tuning.compaction_terms` at a time.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from search.index import statistics
+from search.index import parallel, statistics
 from search.models import SearchStats
 from search.ranking.scoring import FIELDS, CollectionStats, impact_sql
 from search.tuning import Tuning, site_tuning
@@ -50,6 +52,9 @@ BUILD_SQL = f"""
                      WHERE {{terms}}) scored) ranked
      GROUP BY term_id, width_bucket(rank, %(ends)s::bigint[])
 """
+
+# A run of consecutive term ids: a range of the term index.
+TERM_RANGE = "sp.term_id BETWEEN %(low)s AND %(high)s"
 
 # Terms whose blocks were built with other averages than today's (one row per term: its first).
 OUTDATED_SQL = f"""
@@ -144,22 +149,53 @@ def _rebuild_terms(
 ) -> None:
     if everything:
         cursor.execute("DELETE FROM search_searchblock")
-    cursor.execute("SELECT coalesce(max(df), 0) FROM search_searchterm")
-    # Document frequencies may lag a little behind the postings: room to spare.
-    ends = block_ends(2 * cursor.fetchone()[0] + tuning.first_block, tuning)
+    ends = _ends(cursor, tuning)
     step = tuning.compaction_terms
     for start in range(0, len(terms), step):
         chunk = terms[start : start + step]
         if everything:
-            # Consecutive ids: a range of the term index.
-            where = "sp.term_id BETWEEN %(low)s AND %(high)s"
-            params = {"low": chunk[0], "high": chunk[-1]}
+            where, params = TERM_RANGE, {"low": chunk[0], "high": chunk[-1]}
         else:
             cursor.execute("DELETE FROM search_searchblock WHERE term_id = ANY(%s)", [chunk])
             where, params = "sp.term_id = ANY(%(terms)s)", {"terms": chunk}
         cursor.execute(BUILD_SQL.format(terms=where), {**params, **stats.averages(), "ends": ends})
         if progress:
             progress(len(chunk), len(terms))
+
+
+def build_all(
+    *,
+    jobs: int = 1,
+    within: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+    tuning: Tuning | None = None,
+) -> int:
+    """Every term's blocks from the postings into an empty blocks table that nobody else writes
+    (a rebuild's new index): runs of `tuning.compaction_terms` terms, each in its own
+    transaction, in `jobs` threads side by side, each entering `within` (the rebuild's tables)
+    on its own connection. Returns how many terms."""
+    tuning = tuning or site_tuning()
+    stats = statistics.current()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
+        terms = [row[0] for row in cursor.fetchall()]
+        ends = _ends(cursor, tuning)
+    step = tuning.compaction_terms
+    runs = [terms[start : start + step] for start in range(0, len(terms), step)]
+
+    def build(run: list[int]) -> None:
+        params = {"low": run[0], "high": run[-1], **stats.averages(), "ends": ends}
+        with within(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(BUILD_SQL.format(terms=TERM_RANGE), params)
+
+    parallel.each_batch(build, runs, jobs=jobs)
+    SearchStats.objects.update_or_create(pk=1, defaults={"blocks_built_at": timezone.now()})
+    return len(terms)
+
+
+def _ends(cursor: CursorWrapper, tuning: Tuning) -> list[int]:
+    cursor.execute("SELECT coalesce(max(df), 0) FROM search_searchterm")
+    # Document frequencies may lag a little behind the postings: room to spare.
+    return block_ends(2 * cursor.fetchone()[0] + tuning.first_block, tuning)
 
 
 def stale_documents(cursor: CursorWrapper, limit: int) -> list[int] | None:

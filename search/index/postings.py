@@ -32,15 +32,25 @@ LEXEMES_SQL = """
 # so each lexeme's id comes from exactly one of them (`added` tries only the lexemes `known`
 # lacks: a conflict check per known lexeme cost a third of the statement). A term another
 # transaction inserted after that snapshot would come from neither: the caller holds the
-# writers' lock (indexing.py), and a rebuild runs alone. Every document asked for is measured,
-# one with no words too (its lengths become 0).
-POSTINGS_SQL = f"""
-    WITH per_term AS MATERIALIZED (
-        SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc,
-               sum(tfd) AS tfd
-          FROM ({LEXEMES_SQL}) lexemes
-         GROUP BY doc, lexeme
-    ),
+# writers' lock (writes.py), or in a rebuild the loaders' lock. Every document asked for is
+# measured, one with no words too (its lengths become 0).
+# Each (document, lexeme) once, with its frequency per field.
+PER_TERM_SQL = f"""
+    SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc, sum(tfd) AS tfd
+      FROM ({LEXEMES_SQL}) lexemes
+     GROUP BY doc, lexeme
+"""
+
+
+def postings_sql(per_term: str, *, materialized: bool) -> str:
+    """The statement below, its counts (`doc, lexeme, tfa, tfb, tfc, tfd`) read from the SQL
+    `per_term`, computed once (`materialized`) or read where used (a table already)."""
+    kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
+    return _POSTINGS_SQL.format(per_term=per_term, kind=kind)
+
+
+_POSTINGS_SQL = """
+    WITH per_term AS {kind} ({per_term}),
     lengths AS MATERIALIZED (
         SELECT i.doc, coalesce(sum(t.tfa), 0) AS lena, coalesce(sum(t.tfb), 0) AS lenb,
                coalesce(sum(t.tfc), 0) AS lenc, coalesce(sum(t.tfd), 0) AS lend
@@ -78,6 +88,13 @@ POSTINGS_SQL = f"""
            USING (lexeme)
      WHERE t.tfa + t.tfb + t.tfc + t.tfd > 0
 """
+
+POSTINGS_SQL = postings_sql(PER_TERM_SQL, materialized=True)  # the vectors read once
+
+# A rebuild's loaders count a batch's lexemes into a table of the transaction's own, side by
+# side, then write its terms and postings from it one loader at a time (STAGED_POSTINGS_SQL).
+STAGE_SQL = f"CREATE TEMPORARY TABLE staged_postings ON COMMIT DROP AS {PER_TERM_SQL}"
+STAGED_POSTINGS_SQL = postings_sql("SELECT * FROM staged_postings", materialized=False)
 
 # Document frequencies move with the postings. Counted per term from the primary key, then
 # applied from an array by primary key: no plan here depends on the tables' statistics (a bulk

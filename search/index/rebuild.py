@@ -70,7 +70,7 @@ def rebuild_beside(
         since = _last_stale_id()
         indexes, outward = _create_tables()
         cleanup.callback(_drop_schema)
-        with _inside():
+        with inside():
             with _phase("load"):
                 count = load()
             with _phase("indexes"):
@@ -103,15 +103,19 @@ def _compactions_held() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _inside() -> Iterator[None]:
-    """The index's statements go to the new tables (the catalogue's are found in public)."""
+def inside() -> Iterator[None]:
+    """The index's statements go to the new tables (the catalogue's are found in public): on
+    this thread's connection, so a loader running in a thread of its own enters it too. Entered
+    again where it already holds, it leaves the path as it found it."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        (before,) = cursor.fetchone()
         cursor.execute(f"SET search_path = {SCHEMA}, public")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("RESET search_path")
+            cursor.execute("SELECT set_config('search_path', %s, false)", [before])
 
 
 def _last_stale_id() -> int:
@@ -121,8 +125,9 @@ def _last_stale_id() -> int:
 
 
 def _create_tables() -> tuple[list[str], list[tuple[str, str, str]]]:
-    """The new schema's empty tables, with the live ones' constraints; returns the secondary
-    indexes to build once they are filled, and the foreign keys to add at the switch."""
+    """The new schema's empty tables, with the live ones' constraints; returns the constraints
+    and secondary indexes to build once they are filled (as statements), and the foreign keys
+    to add at the switch."""
     indexes = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
@@ -149,11 +154,27 @@ def _create_tables() -> tuple[list[str], list[tuple[str, str, str]]]:
             cursor.execute(CONSTRAINTS_SQL, [f"public.{table}"])
             constraints += [(table, name, definition) for name, definition in cursor.fetchall()]
         outward = [c for c in constraints if _references_the_catalogue(c[2])]  # for _switch
+        after_load = [c for c in constraints if c not in outward and _built_after_load(*c)]
         cursor.execute(f"SET LOCAL search_path = {SCHEMA}, public")
         for table, name, definition in constraints:
-            if (table, name, definition) not in outward:
+            if (table, name, definition) not in outward + after_load:
                 cursor.execute(f"ALTER TABLE {SCHEMA}.{table} ADD CONSTRAINT {name} {definition}")
-    return indexes, outward
+    added = [
+        f"ALTER TABLE {SCHEMA}.{table} ADD CONSTRAINT {name} {definition}"
+        for table, name, definition in after_load
+    ]
+    return added + indexes, outward
+
+
+def _built_after_load(table: str, name: str, definition: str) -> bool:
+    """Constraints the load does not rely on, added once the tables are full: the foreign keys
+    between the index's own tables (checked row by row at each batch's commit, they cost more
+    than the rows themselves; added afterwards, one join checks them all) and the postings'
+    primary key (built from one sort instead of a million index insertions a batch). The
+    unique keys the load's statements look rows up by are there from the start."""
+    if definition.startswith("FOREIGN KEY"):
+        return True
+    return table == "search_searchposting" and definition.startswith("PRIMARY KEY")
 
 
 def _references_the_catalogue(definition: str) -> bool:
@@ -166,7 +187,11 @@ def _references_the_catalogue(definition: str) -> bool:
 
 def _create_indexes(indexes: list[str]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
+        # At least 256 MB to sort in (a server configured with more keeps its own).
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', greatest(pg_size_bytes("
+            "current_setting('maintenance_work_mem')), 256 * 1024 * 1024) / 1024 || 'kB', false)"
+        )
         for definition in indexes:
             cursor.execute(definition)
         cursor.execute("RESET maintenance_work_mem")
@@ -186,7 +211,7 @@ def _switch(
             [since],
         )
         written = sorted(row[0] for row in cursor.fetchall())
-        with _inside():
+        with inside():
             if written:
                 changed(written)
                 statistics.recount(exact=True)

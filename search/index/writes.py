@@ -10,12 +10,16 @@ from django.db import connection, transaction
 
 from publications.models import Publication
 from publications.richtext import sections
-from search.index import blocks, documents, postings, statistics, vocabulary
+from search.index import blocks, documents, parallel, postings, statistics, vocabulary
+from search.index.rebuild import inside as rebuild_inside
 from search.index.rebuild import rebuild_beside
 from search.index.statistics import WRITER_LOCK
 from search.index.vectors import MAX_PAGE_CHARACTERS
 from search.models import SearchDocument, SearchTerm
 from search.tuning import site_tuning
+
+# A rebuild's loaders write terms, words and postings one at a time (a transaction-level lock).
+LOADERS_LOCK = 0x5EA4C13
 
 
 def index_publication(publication_id: int) -> bool:
@@ -107,13 +111,20 @@ def write_documents(ids: list[int]) -> set[int]:
     (their old words leave the vocabulary first). Returns the ids of those with a page cut to
     fit the index."""
     _execute(vocabulary.WORDS_REMOVE_SQL, ids)
+    truncated = write_texts(ids)
+    _execute(vocabulary.WORDS_ADD_SQL, ids)
+    return truncated
+
+
+def write_texts(ids: list[int]) -> set[int]:
+    """Documents, filter rows, pages and sections of these publications: where their text is
+    tokenised, and nothing shared with other writers is touched (no term, no word), so loaders
+    may run this side by side."""
     truncated = _write_documents(ids)
     _execute(documents.FILTER_ROWS_SQL, ids)
     _execute(documents.DELETE_PAGES_SQL, ids)
     _execute(documents.PAGES_SQL, ids, {"max_page": MAX_PAGE_CHARACTERS})
-    truncated |= _write_sections(ids)
-    _execute(vocabulary.WORDS_ADD_SQL, ids)
-    return truncated
+    return truncated | _write_sections(ids)
 
 
 def _write_sections(ids: list[int]) -> set[int]:
@@ -148,10 +159,10 @@ def _write_documents(ids: list[int]) -> set[int]:
         return {pk for pk, cut in cursor.fetchall() if cut}
 
 
-def write_postings(ids: list[int]) -> None:
+def write_postings(ids: list[int], *, staged: bool = False) -> None:
     """Terms, postings and field lengths of these documents (document frequencies and the
-    collection's totals are the caller's)."""
-    _execute(postings.POSTINGS_SQL, ids)
+    collection's totals are the caller's); `staged`: from the counts of postings.STAGE_SQL."""
+    _execute(postings.STAGED_POSTINGS_SQL if staged else postings.POSTINGS_SQL, ids)
 
 
 def _released(publication_ids: Sequence[int]) -> list[int]:
@@ -206,31 +217,44 @@ def _execute(sql: str, ids: list[int], params: dict | None = None) -> None:
         cursor.execute(sql, {"ids": ids, **(params or {})})
 
 
-def rebuild(batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
+def rebuild(
+    batch_size: int = 500, progress: Callable[[int], None] | None = None, jobs: int = 2
+) -> int:
     """Rebuild the whole index from the catalogue beside the live one, which readers keep until
     it is switched in at once (search.index.rebuild): documents, pages and postings batch by
-    batch (a posting holds no statistic, so one pass is enough), then the indexes, document
-    frequencies, statistics and blocks; publications written meanwhile are indexed again at the
-    switch."""
+    batch, in `jobs` loaders side by side (a posting holds no statistic, so one pass is
+    enough), then the indexes, document frequencies and statistics, and the blocks (`jobs` at a
+    time again); publications written meanwhile are indexed again at the switch."""
     ids = list(Publication.objects.released().order_by("pk").values_list("pk", flat=True))
 
     def load() -> int:
-        for batch in _batches(ids, batch_size):
-            with transaction.atomic():
-                _bulk_session()
-                write_documents(_released(batch))
-                write_postings(batch)
-            if progress:
-                progress(len(batch))
+        parallel.each_batch(_rebuild_batch, list(_batches(ids, batch_size)), jobs=jobs,
+                            progress=progress)  # fmt: skip
         return len(ids)
 
     def finish() -> None:
         with connection.cursor() as cursor:
             cursor.execute(postings.RECOUNT_DF_SQL)
         statistics.recount(exact=True)
-        blocks.compact(full=True)
+        blocks.build_all(jobs=jobs, within=rebuild_inside)
 
     return rebuild_beside(load=load, finish=finish, changed=index_publications)
+
+
+def _rebuild_batch(batch: list[int]) -> None:
+    """One batch of a rebuild, in its own transaction: its texts tokenised beside the other
+    loaders', then its words, terms and postings written one loader at a time (new terms and
+    words are inserted by whoever meets them first, which two transactions must not both try)."""
+    with rebuild_inside(), transaction.atomic():
+        _bulk_session()
+        released = _released(batch)
+        write_texts(released)
+        _execute(postings.STAGE_SQL, batch)  # the lexemes counted, still side by side
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE staged_postings")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOADERS_LOCK])
+        _execute(vocabulary.WORDS_ADD_SQL, released)
+        write_postings(batch, staged=True)
 
 
 def _batches(ids: list[int], size: int):

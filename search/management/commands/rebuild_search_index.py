@@ -18,8 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=2,
+            help="loaders tokenising side by side, each a database connection (default 2; 1 "
+            "leaves the database's other cores to the live site)",
+        )
 
-    def handle(self, *args, batch_size, **options):
+    def handle(self, *args, batch_size, jobs, **options):
         total = Publication.objects.released().count()
         with tqdm(
             total=total,
@@ -27,5 +34,5 @@ class Command(BaseCommand):
             desc="Indexing",
             disable=not sys.stderr.isatty(),
         ) as bar:
-            count = rebuild(batch_size=batch_size, progress=bar.update)
+            count = rebuild(batch_size=batch_size, progress=bar.update, jobs=jobs)
         self.stdout.write(f"Indexed {count} publications.")

@@ -66,13 +66,15 @@ def _catalogue() -> None:
         )
 
 
-def test_a_rebuild_yields_the_index_the_writes_built_with_the_same_tables():
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_yields_the_index_the_writes_built_with_the_same_tables(jobs):
     _catalogue()
     before = _structure()
     postings = sorted(_postings())
     lengths = _lengths()
 
-    call_command("rebuild_search_index", stdout=None)
+    # Batches of 4: with two loaders, both meet new terms and words side by side.
+    call_command("rebuild_search_index", "--batch-size", "4", "--jobs", str(jobs), stdout=None)
 
     assert _structure() == before  # names as migrations left them
     assert sorted(_postings()) == postings
