@@ -149,8 +149,13 @@ class SearchTerm(models.Model):
     """A lexeme of the index and how many documents hold it (BM25's document frequency)."""
 
     id = models.AutoField(primary_key=True)
-    lexeme = models.TextField(unique=True)
+    lexeme = models.TextField()
     df = models.IntegerField(default=0)
+
+    class Meta:
+        # A constraint, not unique=True, which on PostgreSQL adds a second index for LIKE that
+        # nothing here asks and every new term paid for (the planner even chose it for equality).
+        constraints = [models.UniqueConstraint(fields=["lexeme"], name="search_term_lexeme_key")]
 
     def __str__(self):
         return self.lexeme
@@ -236,10 +241,11 @@ class SearchWord(models.Model):
     """Surface words of titles, abstracts, topics and names: the vocabulary "did you mean"
     corrects towards."""
 
-    word = models.TextField(unique=True)
+    word = models.TextField()
     df = models.IntegerField(default=0)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["word"], name="search_word_word_key")]
         indexes = [
             GinIndex(OpClass("word", name="gin_trgm_ops"), name="search_word_trgm"),
         ]

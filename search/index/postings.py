@@ -5,11 +5,8 @@ collection: scores are computed where they are read (search.ranking.scoring).
 
 from __future__ import annotations
 
-# One statement per batch: count each lexeme per field (A and B from the document's vector,
-# C from its body's sections, D from its files' pages, each section and page under the tsvector
-# position limit), measure the fields, store the
-# lengths (on the document and its filter row, which scoring reads), add the terms the index
-# lacks, and write the postings, reading the vectors once.
+# Each lexeme counted per field: A and B from the document's vector, C from its body's
+# sections, D from its files' pages (each section and page under the tsvector position limit).
 LEXEMES_SQL = """
     SELECT d.publication_id AS doc, u.lexeme,
            cardinality(array_positions(u.weights, 'A')) AS tfa,
@@ -28,12 +25,6 @@ LEXEMES_SQL = """
      WHERE p.document_id = ANY(%(ids)s)
 """
 
-# The sub-statements of a WITH share one snapshot: `known` cannot see the rows `added` inserts,
-# so each lexeme's id comes from exactly one of them (`added` tries only the lexemes `known`
-# lacks: a conflict check per known lexeme cost a third of the statement). A term another
-# transaction inserted after that snapshot would come from neither: the caller holds the
-# writers' lock (writes.py), or in a rebuild the loaders' lock. Every document asked for is
-# measured, one with no words too (its lengths become 0).
 # Each (document, lexeme) once, with its frequency per field.
 PER_TERM_SQL = f"""
     SELECT doc, lexeme, sum(tfa) AS tfa, sum(tfb) AS tfb, sum(tfc) AS tfc, sum(tfd) AS tfd
@@ -41,16 +32,10 @@ PER_TERM_SQL = f"""
      GROUP BY doc, lexeme
 """
 
-
-def postings_sql(per_term: str, *, materialized: bool) -> str:
-    """The statement below, its counts (`doc, lexeme, tfa, tfb, tfc, tfd`) read from the SQL
-    `per_term`, computed once (`materialized`) or read where used (a table already)."""
-    kind = "MATERIALIZED" if materialized else "NOT MATERIALIZED"
-    return _POSTINGS_SQL.format(per_term=per_term, kind=kind)
-
-
-_POSTINGS_SQL = """
-    WITH per_term AS {kind} ({per_term}),
+# Measuring: each document's field lengths, stored on the document and its filter row (which
+# scoring reads). Every document asked for is measured, one with no words too (its lengths
+# become 0).
+_MEASURED = """
     lengths AS MATERIALIZED (
         SELECT i.doc, coalesce(sum(t.tfa), 0) AS lena, coalesce(sum(t.tfb), 0) AS lenb,
                coalesce(sum(t.tfc), 0) AS lenc, coalesce(sum(t.tfd), 0) AS lend
@@ -68,7 +53,16 @@ _POSTINGS_SQL = """
            SET length_a = l.lena, length_b = l.lenb, length_c = l.lenc, length_d = l.lend
           FROM lengths l
          WHERE f.publication_id = l.doc
-    ),
+    )
+"""
+
+# The terms the index lacks added, then the postings written. The sub-statements of a WITH
+# share one snapshot: `known` cannot see the rows `added` inserts, so each lexeme's id comes
+# from exactly one of them (`added` tries only the lexemes `known` lacks: a conflict check per
+# known lexeme cost a third of the statement). A term another transaction inserted after that
+# snapshot would come from neither: the caller holds the writers' lock (writes.py), or in a
+# rebuild the loaders' lock.
+_TERMS = """
     lexemes AS MATERIALIZED (SELECT DISTINCT lexeme FROM per_term),
     known AS MATERIALIZED (
         SELECT st.id, st.lexeme FROM search_searchterm st JOIN lexemes USING (lexeme)
@@ -89,12 +83,17 @@ _POSTINGS_SQL = """
      WHERE t.tfa + t.tfb + t.tfc + t.tfd > 0
 """
 
-POSTINGS_SQL = postings_sql(PER_TERM_SQL, materialized=True)  # the vectors read once
+# One statement per batch: count, measure, add terms and write postings, the vectors read once.
+POSTINGS_SQL = f"WITH per_term AS MATERIALIZED ({PER_TERM_SQL}), {_MEASURED}, {_TERMS}"
 
-# A rebuild's loaders count a batch's lexemes into a table of the transaction's own, side by
-# side, then write its terms and postings from it one loader at a time (STAGED_POSTINGS_SQL).
+# A rebuild's loaders count a batch's lexemes into a table of the transaction's own and measure
+# its documents side by side, then add its terms and write its postings one loader at a time.
 STAGE_SQL = f"CREATE TEMPORARY TABLE staged_postings ON COMMIT DROP AS {PER_TERM_SQL}"
-STAGED_POSTINGS_SQL = postings_sql("SELECT * FROM staged_postings", materialized=False)
+_STAGED = "per_term AS NOT MATERIALIZED (SELECT * FROM staged_postings)"
+# Data-modifying sub-statements run to completion whether or not anything reads them.
+STAGED_MEASURE_SQL = f"WITH {_STAGED}, {_MEASURED} SELECT 1"
+STAGED_POSTINGS_SQL = f"WITH {_STAGED}, {_TERMS}"
+
 
 # Document frequencies move with the postings. Counted per term from the primary key, then
 # applied from an array by primary key: no plan here depends on the tables' statistics (a bulk

@@ -22,6 +22,19 @@ WORDS_ADD_SQL = f"""
     ON CONFLICT (word) DO UPDATE SET df = search_searchword.df + EXCLUDED.df
 """
 
+# A rebuild's loaders count each batch's words into a table without a key, side by side, and
+# the counts are added up once the load is done: upserting every batch's words one loader at a
+# time cost more than anything else a batch of abstracts did.
+COUNTED_WORDS_CREATE_SQL = """
+    CREATE UNLOGGED TABLE counted_words (word text NOT NULL, n int NOT NULL)
+"""
+COUNT_WORDS_SQL = f"INSERT INTO counted_words (word, n) {_DOCUMENT_WORDS}"
+COUNTED_WORDS_ADD_SQL = """
+    INSERT INTO search_searchword (word, df)
+    SELECT word, sum(n) FROM counted_words GROUP BY word ORDER BY word
+"""
+COUNTED_WORDS_DROP_SQL = "DROP TABLE counted_words"
+
 WORDS_REMOVE_SQL = f"""
     WITH words AS ({_DOCUMENT_WORDS}),
     locked AS (

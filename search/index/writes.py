@@ -18,7 +18,7 @@ from search.index.vectors import MAX_PAGE_CHARACTERS
 from search.models import SearchDocument, SearchTerm
 from search.tuning import site_tuning
 
-# A rebuild's loaders write terms, words and postings one at a time (a transaction-level lock).
+# A rebuild's loaders write terms and postings one at a time (a transaction-level lock).
 LOADERS_LOCK = 0x5EA4C13
 
 
@@ -159,10 +159,10 @@ def _write_documents(ids: list[int]) -> set[int]:
         return {pk for pk, cut in cursor.fetchall() if cut}
 
 
-def write_postings(ids: list[int], *, staged: bool = False) -> None:
+def write_postings(ids: list[int]) -> None:
     """Terms, postings and field lengths of these documents (document frequencies and the
-    collection's totals are the caller's); `staged`: from the counts of postings.STAGE_SQL."""
-    _execute(postings.STAGED_POSTINGS_SQL if staged else postings.POSTINGS_SQL, ids)
+    collection's totals are the caller's)."""
+    _execute(postings.POSTINGS_SQL, ids)
 
 
 def _released(publication_ids: Sequence[int]) -> list[int]:
@@ -228,8 +228,13 @@ def rebuild(
     ids = list(Publication.objects.released().order_by("pk").values_list("pk", flat=True))
 
     def load() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(vocabulary.COUNTED_WORDS_CREATE_SQL)
         parallel.each_batch(_rebuild_batch, list(_batches(ids, batch_size)), jobs=jobs,
                             progress=progress)  # fmt: skip
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(vocabulary.COUNTED_WORDS_ADD_SQL)
+            cursor.execute(vocabulary.COUNTED_WORDS_DROP_SQL)
         return len(ids)
 
     def finish() -> None:
@@ -242,19 +247,21 @@ def rebuild(
 
 
 def _rebuild_batch(batch: list[int]) -> None:
-    """One batch of a rebuild, in its own transaction: its texts tokenised beside the other
-    loaders', then its words, terms and postings written one loader at a time (new terms and
-    words are inserted by whoever meets them first, which two transactions must not both try)."""
+    """One batch of a rebuild, in its own transaction: its texts tokenised, its lexemes and
+    words counted and its documents measured beside the other loaders', then its terms and
+    postings written one loader at a time (a new term is inserted by whoever meets it first,
+    which two transactions must not both try)."""
     with rebuild_inside(), transaction.atomic():
         _bulk_session()
         released = _released(batch)
         write_texts(released)
-        _execute(postings.STAGE_SQL, batch)  # the lexemes counted, still side by side
+        # Lexemes counted, documents measured and surface words counted, still side by side.
+        _execute(postings.STAGE_SQL, batch)
+        _execute(postings.STAGED_MEASURE_SQL, batch)
+        _execute(vocabulary.COUNT_WORDS_SQL, released)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE staged_postings")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOADERS_LOCK])
-        _execute(vocabulary.WORDS_ADD_SQL, released)
-        write_postings(batch, staged=True)
+        _execute(postings.STAGED_POSTINGS_SQL, batch)
 
 
 def _batches(ids: list[int], size: int):

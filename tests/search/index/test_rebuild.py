@@ -13,7 +13,7 @@ from publications.models import Publication, PublicationPage
 from publications.services import publications_delete
 from search.index import rebuild
 from search.index import writes as indexing
-from search.models import SearchFilterRow, SearchPosting, SearchStats, SearchTerm
+from search.models import SearchFilterRow, SearchPosting, SearchStats, SearchTerm, SearchWord
 from tests.factories import PublicationFactory
 from tests.search.indexed import indexed, run, titles
 from tests.search.reference import Reference, same_top
@@ -72,6 +72,7 @@ def test_a_rebuild_yields_the_index_the_writes_built_with_the_same_tables(jobs):
     before = _structure()
     postings = sorted(_postings())
     lengths = _lengths()
+    words = sorted(SearchWord.objects.values_list("word", "df"))
 
     # Batches of 4: with two loaders, both meet new terms and words side by side.
     call_command("rebuild_search_index", "--batch-size", "4", "--jobs", str(jobs), stdout=None)
@@ -79,6 +80,7 @@ def test_a_rebuild_yields_the_index_the_writes_built_with_the_same_tables(jobs):
     assert _structure() == before  # names as migrations left them
     assert sorted(_postings()) == postings
     assert _lengths() == lengths
+    assert sorted(SearchWord.objects.values_list("word", "df")) == words
     stats = SearchStats.objects.get(pk=1)
     assert (stats.documents, stats.blocks_built_at is not None) == (12, True)
     reference = Reference()
@@ -144,7 +146,7 @@ def test_a_rebuild_that_fails_leaves_the_live_index_as_it_was(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexing, "write_postings", broken)
+    monkeypatch.setattr(indexing, "write_texts", broken)
 
     with pytest.raises(RuntimeError):
         indexing.rebuild(batch_size=4)
