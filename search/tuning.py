@@ -68,6 +68,10 @@ class Tuning:
     largest_block: int = 65_536
     compaction_terms: int = 20_000
     averages_tolerance: float = 0.002
+    # A bulk write (an import) indexes its publications a batch at a time until it has queued
+    # this many, and more than the index held when it began; the rest wait for one rebuild
+    # at its end, which writes a document for a third of what a batch does.
+    bulk_rebuild_from: int = 10_000
 
     @classmethod
     def from_settings(cls) -> Tuning:

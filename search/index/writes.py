@@ -62,12 +62,27 @@ class Batched:
     """Publications a bulk writer (an import) changed, indexed a batch at a time: one set-based
     index write per batch instead of one per row, each in its own transaction after the rows'
     own have committed. `finish` writes the rest, then makes the statistics exact and the blocks
-    current, so ranking is right as soon as the bulk write ends."""
+    current, so ranking is right as soon as the bulk write ends.
+
+    A bulk write larger than the index (past `Tuning.bulk_rebuild_from` publications, and past
+    the documents the index held when it began: an import into a new site) stops indexing
+    batches there and rebuilds the whole index at its end instead, beside the live one
+    (`rebuild`): readers keep what was searchable, and the rest of the bulk's publications
+    appear together at the switch."""
 
     def __init__(self, size: int = 500) -> None:
         self.size, self.pending = size, []
+        self.queued, self.deferred = 0, False
+        indexed = SearchDocument.objects.count()
+        self.rebuild_from = max(site_tuning().bulk_rebuild_from, indexed)
 
     def add(self, publication_id: int) -> None:
+        if self.deferred:
+            return
+        self.queued += 1
+        if self.queued > self.rebuild_from:
+            self.deferred, self.pending = True, []  # the rebuild writes them all
+            return
         self.pending.append(publication_id)
         if len(self.pending) >= self.size:
             self.flush()
@@ -78,6 +93,9 @@ class Batched:
             self.pending = []
 
     def finish(self) -> None:
+        if self.deferred:
+            rebuild()
+            return
         self.flush()
         settle()
 
