@@ -104,7 +104,7 @@ class SearchPage(models.Model):
     # pages are rewritten from the catalogue's on every index write.
     file_id = models.IntegerField(null=True)
     number = models.PositiveIntegerField()
-    # Written from the catalogue's text by search.index.documents.PAGES_SQL (vectors.page_vector).
+    # Written from the catalogue's text by documents.PAGES_SQL (vectors.page_vector_sql).
     vector = SearchVectorField()
 
     class Meta:

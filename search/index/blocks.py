@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -166,7 +165,7 @@ def _rebuild_terms(
 def build_all(
     *,
     jobs: int = 1,
-    within: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+    within: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
     tuning: Tuning | None = None,
 ) -> int:
     """Every term's blocks from the postings into an empty blocks table that nobody else writes

@@ -154,7 +154,7 @@ def _create_tables() -> tuple[list[str], list[tuple[str, str, str]]]:
             cursor.execute(CONSTRAINTS_SQL, [f"public.{table}"])
             constraints += [(table, name, definition) for name, definition in cursor.fetchall()]
         outward = [c for c in constraints if _references_the_catalogue(c[2])]  # for _switch
-        after_load = [c for c in constraints if c not in outward and _built_after_load(*c)]
+        after_load = [c for c in constraints if c not in outward and _built_after_load(c[0], c[2])]
         cursor.execute(f"SET LOCAL search_path = {SCHEMA}, public")
         for table, name, definition in constraints:
             if (table, name, definition) not in outward + after_load:
@@ -166,7 +166,7 @@ def _create_tables() -> tuple[list[str], list[tuple[str, str, str]]]:
     return added + indexes, outward
 
 
-def _built_after_load(table: str, name: str, definition: str) -> bool:
+def _built_after_load(table: str, definition: str) -> bool:
     """Constraints the load does not rely on, added once the tables are full: the foreign keys
     between the index's own tables (checked row by row at each batch's commit, they cost more
     than the rows themselves; added afterwards, one join checks them all) and the postings'

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("publications", "0005_body"), ("search", "0010_body_field")]
 AFTER = [("publications", "0006_files"), ("search", "0011_page_file")]
 
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,6 +69,5 @@ def test_the_pdf_its_pages_and_its_extraction_move_to_the_first_file(monkeypatch
         )  # fmt: skip
         assert later.pk > file.pk
         assert queued == []
-    finally:  # the latest state again, for the tests that follow
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        migrate_to_latest()

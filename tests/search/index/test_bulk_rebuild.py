@@ -32,6 +32,13 @@ def _rows(count: int) -> list[dict]:
     ]
 
 
+def _assert_ranked_as_the_reference() -> None:
+    reference = Reference()
+    for query in QUERIES:
+        found = [result.publication.pk for result in run(query, page_size=10).results]
+        assert same_top(reference, query, found), query
+
+
 def _rebuilds(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = writes.rebuild
@@ -58,10 +65,7 @@ def test_an_import_larger_than_the_index_is_indexed_by_one_rebuild_at_its_end(
     released = set(Publication.objects.released().values_list("pk", flat=True))
     assert set(SearchDocument.objects.values_list("pk", flat=True)) == released
     assert len(released) == 13
-    reference = Reference()
-    for query in QUERIES:
-        found = [result.publication.pk for result in run(query, page_size=10).results]
-        assert same_top(reference, query, found), query
+    _assert_ranked_as_the_reference()
 
 
 def test_an_import_smaller_than_the_index_is_indexed_batch_by_batch(
@@ -77,7 +81,4 @@ def test_an_import_smaller_than_the_index_is_indexed_batch_by_batch(
     assert result.code == 0, result.err
     assert rebuilds == []  # 12 rows into an index of 15: batches
     assert SearchDocument.objects.count() == 27
-    reference = Reference()
-    for query in QUERIES:
-        found = [result.publication.pk for result in run(query, page_size=10).results]
-        assert same_top(reference, query, found), query
+    _assert_ranked_as_the_reference()

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("publications", "0008_release_at_and_roles"), ("search", "0011_page_file")]
 AFTER = [("search", "0012_pages_without_text")]
 
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def page_columns() -> set[str]:
@@ -67,7 +62,5 @@ def test_the_page_text_copy_goes_and_the_vectors_stay_as_they_were():
             assert [row[0] for row in cursor.fetchall()] == [
                 "Harbour pilots board ships", "Tides and harbour dues",
             ]  # fmt: skip
-    finally:  # the latest state again, for the tests that follow
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        migrate_to_latest()
