@@ -113,8 +113,16 @@ def _configure(socket_dir) -> bool:
 
 
 def bench_env(server_url: str, size: str) -> dict[str, str]:
+    """Production settings on the size's database, with the site's Redis cache (a database of
+    its own): without it every API call counted the Total Index itself, as a site whose cache
+    is down does, and the figures were that site's."""
+    from config import embedded
+
+    embedded.start_redis()
     return {
         "DATABASE_URL": f"{server_url}/bench_{size}",
+        "REDIS_URL": f"unix://{embedded.REDIS_SOCKET}?db=10",
+        "CACHE_KEY_PREFIX": "bench-search",
         "SECRET_KEY": "benchmark-only-secret-key",
         "DEBUG": "0",  # no query logging in memory, as in production
         "SECURE_SSL_REDIRECT": "0",

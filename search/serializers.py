@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from publications.models import Publication
 from search.engine import Result, SearchOutcome, SearchRequest
-from search.results.presentation import hit_url
+from search.results.presentation import hit_urls
 
 
 def outcome_as_json(outcome: SearchOutcome, request: SearchRequest, *, total_index: int) -> dict:
@@ -41,13 +41,8 @@ def result_as_json(result: Result) -> dict:
         "snippet": result.snippet,
         "pages": result.pages,
         "hits": [
-            {
-                "file": hit.file,
-                "page": hit.page,
-                "anchor": hit.anchor,
-                "url": hit_url(publication, hit),
-            }
-            for hit in result.hits
+            {"file": hit.file, "page": hit.page, "anchor": hit.anchor, "url": url}
+            for hit, url in zip(result.hits, hit_urls(publication, result.hits), strict=True)
         ],
     }
 

@@ -147,6 +147,9 @@ class _Search:
         self.closed = np.zeros(0, dtype=bool)  # scored, stale, pruned, or outside the filter
         self.open = np.zeros(0, dtype=bool)  # seen and not closed: the candidates
         self.known: dict[int, float] = {}  # exact scores of documents meeting the condition
+        # Those of them whose score was summed from the blocks' single-precision impacts (the
+        # others were read from the postings, in double precision, already).
+        self.from_blocks: set[int] = set()
         self.postings = 0
         self.listed = listed
         self.hidden = False  # some documents were hidden (closed before any was read)
@@ -339,7 +342,9 @@ class _Search:
         partial = docs[~complete].tolist()
         if whole:
             meeting = self._meeting(whole)
-            self.known.update({doc: float(self.lower[doc]) for doc in whole if doc in meeting})
+            settled = {doc: float(self.lower[doc]) for doc in whole if doc in meeting}
+            self.known.update(settled)
+            self.from_blocks.update(settled)
         if partial:
             # A listed filter closed every document outside it: nothing left to check.
             condition = Condition() if self.listed is not None else self.condition
@@ -356,11 +361,17 @@ class _Search:
 
     def _answer(self, *, exact: bool = True) -> Ranked:
         best = sorted(self.known.items(), key=lambda item: (-item[1], item[0]))
-        # The top k in double precision, from the postings (single-precision ties reordered).
-        top = rescore(
-            [doc for doc, _ in best[: self.k]], self._idf_by_term(), Condition(), self.stats
-        )
-        return Ranked(top, exact, [doc for doc, _ in best[: self.tuning.facet_pool]])
+        # The top k in double precision: those summed from the blocks read from the postings
+        # again (single-precision ties reordered); the rest were read from them already.
+        top = dict(best[: self.k])
+        again = [doc for doc in top if doc in self.from_blocks]
+        if again:
+            rescored = dict(rescore(again, self._idf_by_term(), Condition(), self.stats))
+            for doc in again:  # gone since (no postings left): not in the answer, as before
+                top.pop(doc)
+            top.update(rescored)
+        ranked = sorted(top.items(), key=lambda item: (-item[1], item[0]))
+        return Ranked(ranked, exact, [doc for doc, _ in best[: self.tuning.facet_pool]])
 
     def _best_effort(self, open_: np.ndarray, upper: np.ndarray) -> Ranked:
         """The read budget ran out before the proof (long lists of nearly equal impacts, as

@@ -54,14 +54,23 @@ def result_page(outcome: SearchOutcome, request: SearchRequest) -> ResultPage:
     return ResultPage(request.page, Paginator(math.ceil(reachable / request.page_size)))
 
 
-def hit_url(publication: Publication, hit: Hit) -> str:
-    """Where a hit takes a reader: the body's heading on the publication page, or the page of
-    the file in the browser's PDF viewer (text imported without a file: the publication)."""
-    if hit.in_body:
-        return f"{publication.get_absolute_url()}#{hit.anchor}"
-    if hit.file is not None:
-        return f"{reverse('publications:file', args=[publication.slug, hit.file])}#page={hit.page}"
-    return publication.get_absolute_url()
+def hit_urls(publication: Publication, hits: list[Hit]) -> list[str]:
+    """Where each hit takes a reader: the body's heading on the publication page, or the page of
+    the file in the browser's PDF viewer (text imported without a file: the publication). Each
+    address is reversed once per publication: a result's hits are mostly pages of one file."""
+    page = publication.get_absolute_url()
+    files: dict[int, str] = {}
+    urls = []
+    for hit in hits:
+        if hit.in_body:
+            urls.append(f"{page}#{hit.anchor}")
+        elif hit.file is not None:
+            if hit.file not in files:
+                files[hit.file] = reverse("publications:file", args=[publication.slug, hit.file])
+            urls.append(f"{files[hit.file]}#page={hit.page}")
+        else:
+            urls.append(page)
+    return urls
 
 
 def hit_label(hit: Hit) -> str:

@@ -44,6 +44,7 @@ def listed_publications(ids: list[int]) -> dict[int, Listed]:
     rows = (
         Publication.objects.published()
         .filter(pk__in=ids)
+        .defer("body")  # a result shows the abstract or a snippet, never the body
         .annotate(
             byline=ArraySubquery(byline.values(entry=author)),
             topic_list=ArraySubquery(topics.values(entry=topic)),

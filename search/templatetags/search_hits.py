@@ -2,7 +2,7 @@
 
 from django import template
 
-from search.results.presentation import hit_label, hit_url
+from search.results.presentation import hit_label, hit_urls
 
 register = template.Library()
 
@@ -11,4 +11,5 @@ register = template.Library()
 def search_hits(publication, hits):
     # A page of text imported without a file has nowhere to open: not linked.
     linked = [hit for hit in hits if hit.in_body or hit.file is not None]
-    return {"links": [(hit_url(publication, hit), hit_label(hit), hit) for hit in linked]}
+    urls = hit_urls(publication, linked)
+    return {"links": [(url, hit_label(hit), hit) for url, hit in zip(urls, linked, strict=True)]}
