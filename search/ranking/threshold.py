@@ -16,8 +16,9 @@ the sum of the ceilings and every candidate whose upper bound reaches it has bee
 then the lists with the highest ceilings are read further, a block at a time.
 
 A document seen in every list not yet exhausted needs no scoring: its lower and upper bounds are
-equal. Its score comes from the blocks, which store impacts in single precision, so the top k is
-scored once more from the postings at the end, in double precision, as the answer.
+equal. Its score comes from the blocks, which store impacts in single precision, so such
+documents among the top k are scored once more from the postings at the end, in double
+precision, as the answer.
 
 A term whose blocks were built with other average lengths than today's (search.index.blocks) has
 impacts that are only near today's: what they add to a document is bounded below and above by
