@@ -37,7 +37,7 @@ class Tuning:
     # The threshold algorithm over impact-ordered blocks (search.ranking.threshold).
     block_read_budget: int = 200_000  # postings read block by block, per query
     read_all_postings: int = 1_000_000  # past the budget, lists read to their ends if this few
-    scoring_batch: int = 500  # candidates scored per statement
+    scoring_batch: int = 500  # candidates chosen to score at once (k + 50 per statement)
     max_scored: int = 4_000  # candidates scored before the lists are read further instead
     # Lists are read to their ends instead of probing candidates' postings when the rest costs
     # less than this many postings per probe.

@@ -298,3 +298,36 @@ def test_candidates_are_probed_or_their_lists_read_to_the_end_whichever_costs_le
     assert_same_top(ranked.scores, exact_top(query, Filters(), 10), query)
     # Lists read to the end leave nothing to probe but the answer; else candidates are probed.
     assert (probed == [10]) is lists_read_whole, probed
+
+
+def test_candidates_that_can_no_longer_reach_the_kth_score_are_dropped_unread(
+    tuned, compacted, answered, monkeypatch
+):
+    # Never read to the end instead of probing: the candidates are scored in batches of 500.
+    tuned(postings_per_probe=0)
+    probed = _probes_recorded(monkeypatch)
+
+    def answers() -> list[list[tuple[int, float]]]:
+        return [
+            [(r.publication.pk, r.score) for r in run(query, page_size=10).results]
+            for query in compacted["queries"]
+        ]
+
+    in_runs = answers()
+    dropping = sum(probed)
+    probed.clear()
+    # The same batches scored whole, as before runs: every candidate of a batch probed.
+    monkeypatch.setattr(
+        block_ranking._Search,
+        "_score_in_runs",
+        lambda search, docs, complete, upper: search._score(docs, complete),
+    )
+    whole = answers()
+
+    assert all(answered)
+    for query, found, before in zip(compacted["queries"], in_runs, whole, strict=True):
+        assert_same_top(found, exact_top(query, Filters(), 10), query)
+        assert found == before, query
+    # Each run raised the k-th score, and candidates that could no longer reach it were
+    # dropped before their postings were read.
+    assert dropping < sum(probed) * 0.8, (dropping, sum(probed))
