@@ -7,6 +7,10 @@ from __future__ import annotations
 
 # Each lexeme counted per field: A and B from the document's vector, C from its body's
 # sections, D from its files' pages (each section and page under the tsvector position limit).
+# A document's pages are counted by ts_stat (its nentry is the positions a lexeme holds, summed
+# over the pages: what cardinality(positions) gives page by page), in C: unnest built two arrays
+# for every lexeme of every page. It runs a query of its own per document, so only for
+# documents that have pages.
 LEXEMES_SQL = """
     SELECT d.publication_id AS doc, u.lexeme,
            cardinality(array_positions(u.weights, 'A')) AS tfa,
@@ -20,9 +24,11 @@ LEXEMES_SQL = """
       FROM search_searchsection s CROSS JOIN LATERAL unnest(s.vector) u
      WHERE s.document_id = ANY(%(ids)s)
     UNION ALL
-    SELECT p.document_id, u.lexeme, 0, 0, 0, cardinality(u.positions)
-      FROM search_searchpage p CROSS JOIN LATERAL unnest(p.vector) u
-     WHERE p.document_id = ANY(%(ids)s)
+    SELECT i.doc, s.word, 0, 0, 0, s.nentry
+      FROM unnest(%(ids)s::bigint[]) AS i(doc)
+     CROSS JOIN LATERAL ts_stat(
+           format('SELECT vector FROM search_searchpage WHERE document_id = %%s', i.doc)) s
+     WHERE EXISTS (SELECT 1 FROM search_searchpage p WHERE p.document_id = i.doc)
 """
 
 # Each (document, lexeme) once, with its frequency per field.
