@@ -7,7 +7,6 @@ import unicodedata
 from collections import Counter
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _WORDS = re.compile(r"[^\W\d_]+")
 # English words of 20+ letters are rare; text made of them is words run together.
@@ -23,8 +22,9 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace("\x00", ""))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text)
-    lines = (line.strip() for line in text.split("\n"))
+    # str.split() splits on what re's \s matches (Py_UNICODE_ISSPACE): each line's runs of
+    # spaces collapsed and its ends stripped in C, at half the cost of a regex over the page.
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
