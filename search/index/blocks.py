@@ -112,8 +112,7 @@ def compact(
         built = SearchStats.objects.filter(pk=1, blocks_built_at__isnull=False).exists()
         stats = statistics.current()
         if full or not built:
-            cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
-            terms = [row[0] for row in cursor.fetchall()]
+            terms = _term_ids(cursor)
         else:
             cursor.execute(
                 """SELECT term_id FROM search_searchposting
@@ -149,15 +148,15 @@ def _rebuild_terms(
     if everything:
         cursor.execute("DELETE FROM search_searchblock")
     ends = _ends(cursor, tuning)
-    step = tuning.compaction_terms
-    for start in range(0, len(terms), step):
-        chunk = terms[start : start + step]
+    for chunk in _runs(terms, tuning):
         if everything:
-            where, params = TERM_RANGE, {"low": chunk[0], "high": chunk[-1]}
+            _build_range(cursor, chunk, stats, ends)
         else:
             cursor.execute("DELETE FROM search_searchblock WHERE term_id = ANY(%s)", [chunk])
-            where, params = "sp.term_id = ANY(%(terms)s)", {"terms": chunk}
-        cursor.execute(BUILD_SQL.format(terms=where), {**params, **stats.averages(), "ends": ends})
+            cursor.execute(
+                BUILD_SQL.format(terms="sp.term_id = ANY(%(terms)s)"),
+                {"terms": chunk, **stats.averages(), "ends": ends},
+            )
         if progress:
             progress(len(chunk), len(terms))
 
@@ -175,20 +174,35 @@ def build_all(
     tuning = tuning or site_tuning()
     stats = statistics.current()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
-        terms = [row[0] for row in cursor.fetchall()]
+        terms = _term_ids(cursor)
         ends = _ends(cursor, tuning)
-    step = tuning.compaction_terms
-    runs = [terms[start : start + step] for start in range(0, len(terms), step)]
 
     def build(run: list[int]) -> None:
-        params = {"low": run[0], "high": run[-1], **stats.averages(), "ends": ends}
         with within(), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(BUILD_SQL.format(terms=TERM_RANGE), params)
+            _build_range(cursor, run, stats, ends)
 
-    parallel.each_batch(build, runs, jobs=jobs)
+    parallel.each_batch(build, _runs(terms, tuning), jobs=jobs)
     SearchStats.objects.update_or_create(pk=1, defaults={"blocks_built_at": timezone.now()})
     return len(terms)
+
+
+def _term_ids(cursor: CursorWrapper) -> list[int]:
+    cursor.execute("SELECT id FROM search_searchterm ORDER BY id")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _runs(terms: list[int], tuning: Tuning) -> list[list[int]]:
+    """The terms in runs of `tuning.compaction_terms`, each built by one statement."""
+    step = tuning.compaction_terms
+    return [terms[start : start + step] for start in range(0, len(terms), step)]
+
+
+def _build_range(
+    cursor: CursorWrapper, run: list[int], stats: CollectionStats, ends: list[int]
+) -> None:
+    """The blocks of a run of consecutive term ids, read as a range of the term index."""
+    params = {"low": run[0], "high": run[-1], **stats.averages(), "ends": ends}
+    cursor.execute(BUILD_SQL.format(terms=TERM_RANGE), params)
 
 
 def _ends(cursor: CursorWrapper, tuning: Tuning) -> list[int]:

@@ -10,6 +10,7 @@ from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("publications", "0008_release_at_and_roles"), ("search", "0011_page_file")]
 AFTER = [("search", "0012_pages_without_text")]
+PAGES = ["Harbour pilots board ships", "Tides and harbour dues"]
 
 
 
@@ -33,17 +34,16 @@ def test_the_page_text_copy_goes_and_the_vectors_stay_as_they_were():
     old = migrate(BEFORE)
     Publication = old.get_model("publications", "Publication")
     publication = Publication.objects.create(title="Harbours", slug="harbours")
-    old.get_model("publications", "PublicationPage").objects.bulk_create([
-        old.get_model("publications", "PublicationPage")(
-            publication=publication, number=number, text=text
-        )
-        for number, text in ((1, "Harbour pilots board ships"), (2, "Tides and harbour dues"))
-    ])  # fmt: skip
+    PublicationPage = old.get_model("publications", "PublicationPage")
+    PublicationPage.objects.bulk_create(
+        PublicationPage(publication=publication, number=number, text=text)
+        for number, text in enumerate(PAGES, start=1)
+    )
     old.get_model("search", "SearchDocument").objects.create(
         publication_id=publication.pk, title="Harbours",
         publication_date=publication.publication_date,
     )  # fmt: skip
-    for number, text in ((1, "Harbour pilots board ships"), (2, "Tides and harbour dues")):
+    for number, text in enumerate(PAGES, start=1):
         old.get_model("search", "SearchPage").objects.create(
             document_id=publication.pk, number=number, text=text
         )
@@ -59,8 +59,6 @@ def test_the_page_text_copy_goes_and_the_vectors_stay_as_they_were():
         assert page_vectors() == generated
         with connection.cursor() as cursor:
             cursor.execute("SELECT text FROM search_searchpage ORDER BY number")
-            assert [row[0] for row in cursor.fetchall()] == [
-                "Harbour pilots board ships", "Tides and harbour dues",
-            ]  # fmt: skip
+            assert [row[0] for row in cursor.fetchall()] == PAGES
     finally:
         migrate_to_latest()
